@@ -1,0 +1,28 @@
+import { builtinModules } from 'node:module'
+import { resolve } from 'node:path'
+import { defineConfig } from 'vite'
+import pkg from './package.json' with { type: 'json' }
+
+// The command line runs the same core as the app, in plain Node: one ESM file with a shebang,
+// its npm dependencies left as imports.
+const external = [
+  ...builtinModules,
+  ...builtinModules.map((name) => `node:${name}`),
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys(pkg.optionalDependencies ?? {}),
+]
+
+export default defineConfig({
+  build: {
+    outDir: 'out/cli',
+    emptyOutDir: true,
+    target: 'node20',
+    ssr: true,
+    minify: false,
+    rolldownOptions: {
+      input: { latchkey: resolve('src/cli/latchkey.ts') },
+      external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
+      output: { format: 'esm', entryFileNames: '[name].js', banner: '#!/usr/bin/env node' },
+    },
+  },
+})
