@@ -1,0 +1,255 @@
+/**
+ * The contract between the renderer and the main process (and the CLI, and the e2e harness):
+ * every call with its argument and result schema, every event with its payload schema.
+ *
+ * Main validates every argument with these schemas before the service sees it, and parses every
+ * result through its schema before it leaves (zod drops keys a schema does not name, so a token
+ * that slipped into a result object would be stripped at the boundary, not sent).
+ *
+ * The renderer imports only types from this file (and the names in ./channels), so zod is not
+ * part of its bundle.
+ */
+import { z } from 'zod'
+import type { CallName, EventName } from './channels'
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+const id = z.string().min(1).max(255)
+const text = (max: number) => z.string().max(max)
+
+export const accountStatus = z.enum([
+  'active',
+  'soft-logged-out',
+  'logged-out',
+  'locked',
+  'unreachable',
+  'pending-logout',
+])
+export type AccountStatus = z.infer<typeof accountStatus>
+
+export const account = z.object({
+  id,
+  userId: z.string(),
+  homeserverUrl: z.string(),
+  serverName: z.string(),
+  deviceId: z.string(),
+  displayName: z.string().optional(),
+  /** mxc:// URI; the picture itself comes through the `avatar` call. */
+  avatarUrl: z.string().optional(),
+  authApi: z.enum(['legacy', 'oauth']),
+  label: z.string().optional(),
+  color: z.string().optional(),
+  order: z.number(),
+  addedAt: z.string(),
+  lastCheckedAt: z.string().optional(),
+  status: accountStatus,
+  /** A sentence about the status, e.g. why the server is unreachable. */
+  statusMessage: z.string().optional(),
+})
+export type Account = z.infer<typeof account>
+
+export const accountsSnapshot = z.object({
+  accounts: z.array(account),
+  activeId: z.string().nullable(),
+  /** Where tokens are kept: the OS keychain, or memory until quit when no keychain answers. */
+  storage: z.enum(['keychain', 'memory']),
+  /** One sentence when something about storage needs the person's attention. */
+  storageNotice: z.string().optional(),
+})
+export type AccountsSnapshot = z.infer<typeof accountsSnapshot>
+
+export const identityProvider = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** mxc:// URI of the provider's icon. */
+  icon: z.string().optional(),
+  brand: z.string().optional(),
+})
+export type IdentityProvider = z.infer<typeof identityProvider>
+
+export const discovery = z.object({
+  /** What the person typed, as understood. */
+  input: z.string(),
+  serverName: z.string(),
+  baseUrl: z.string(),
+  /** Spec versions the server advertises. */
+  versions: z.array(z.string()),
+  password: z.boolean(),
+  loginToken: z.boolean(),
+  sso: z.boolean(),
+  identityProviders: z.array(identityProvider),
+  /** The server lets a signed-in session make login tokens for other devices. */
+  getLoginToken: z.boolean(),
+  /** The server prefers clients that use its OAuth 2.0 API. */
+  oauthAwarePreferred: z.boolean(),
+  oauth: z.object({ offered: z.boolean(), accountManagementUrl: z.string().optional() }),
+  /** Sentences worth showing, e.g. that the well-known file was missing. */
+  warnings: z.array(z.string()),
+})
+export type Discovery = z.infer<typeof discovery>
+
+export const userIdentifier = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), user: z.string().min(1).max(255) }),
+  z.object({ kind: z.literal('email'), address: z.string().min(3).max(320) }),
+  z.object({
+    kind: z.literal('phone'),
+    country: z.string().min(2).max(2),
+    phone: z.string().min(1).max(32),
+  }),
+])
+export type UserIdentifier = z.infer<typeof userIdentifier>
+
+/** How the person answers a User-Interactive Authentication request. */
+export const uiaAuth = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('password'), password: z.string().min(1).max(1024) }),
+  /** Complete the stage in the browser (SSO-only accounts). */
+  z.object({ type: z.literal('sso') }),
+])
+export type UiaAuth = z.infer<typeof uiaAuth>
+
+export const device = z.object({
+  deviceId: z.string(),
+  displayName: z.string().optional(),
+  lastSeenIp: z.string().optional(),
+  lastSeenTs: z.number().optional(),
+  /** The device Latchkey itself signed in as, for this account. */
+  current: z.boolean(),
+})
+export type Device = z.infer<typeof device>
+
+export const loginToken = z.object({
+  /** The one secret the renderer shows: its purpose is to be scanned or copied. */
+  token: z.string(),
+  expiresAt: z.number(),
+  /** `latchkey://login?...` — what the QR code holds and `addWithLoginToken` accepts. */
+  payload: z.string(),
+})
+export type LoginToken = z.infer<typeof loginToken>
+
+const accountRef = z.object({ accountId: id })
+const none = z.undefined()
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+export const calls = {
+  listAccounts: { args: none, result: accountsSnapshot },
+  discover: { args: z.object({ server: z.string().trim().min(1).max(2048) }), result: discovery },
+  addWithPassword: {
+    args: z.object({
+      server: z.string().trim().min(1).max(2048),
+      identifier: userIdentifier,
+      password: z.string().min(1).max(1024),
+      deviceName: z.string().max(255).optional(),
+    }),
+    result: account,
+  },
+  addWithLoginToken: {
+    args: z.object({
+      /** A `latchkey://login?...` payload, or a server plus a bare token. */
+      payload: z.string().trim().min(1).max(8192),
+      server: z.string().trim().min(1).max(2048).optional(),
+    }),
+    result: account,
+  },
+  beginSso: {
+    args: z.object({
+      server: z.string().trim().min(1).max(2048),
+      idpId: z.string().max(255).optional(),
+      /** Sign in again to this account (soft logout), keeping its device id. */
+      accountId: id.optional(),
+    }),
+    result: z.object({ requestId: id, url: z.string() }),
+  },
+  completeSso: { args: z.object({ requestId: id }), result: account },
+  cancelSso: { args: z.object({ requestId: id }), result: none },
+  setActive: { args: accountRef, result: accountsSnapshot },
+  reorder: { args: z.object({ accountIds: z.array(id).max(10_000) }), result: accountsSnapshot },
+  relabel: {
+    args: accountRef.extend({
+      label: text(64).optional(),
+      color: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/)
+        .optional(),
+    }),
+    result: account,
+  },
+  checkAll: { args: none, result: accountsSnapshot },
+  reLogin: {
+    args: accountRef.extend({ password: z.string().min(1).max(1024) }),
+    result: account,
+  },
+  avatar: {
+    args: accountRef,
+    /** A data: URL of a small thumbnail, or null when the account has none. */
+    result: z.string().nullable(),
+  },
+  listDevices: { args: accountRef, result: z.array(device) },
+  renameDevice: {
+    args: accountRef.extend({ deviceId: id, displayName: z.string().trim().min(1).max(255) }),
+    result: device,
+  },
+  signOutDevices: {
+    args: accountRef.extend({
+      deviceIds: z.array(id).min(1).max(100_000),
+      auth: uiaAuth.optional(),
+    }),
+    result: z.object({ signedOut: z.array(z.string()) }),
+  },
+  logout: {
+    args: accountRef,
+    result: z.object({ outcome: z.enum(['logged-out', 'pending-logout']), message: z.string() }),
+  },
+  logoutAll: {
+    args: accountRef,
+    result: z.object({ outcome: z.enum(['logged-out', 'pending-logout']), message: z.string() }),
+  },
+  forget: { args: accountRef, result: accountsSnapshot },
+  generateLoginToken: { args: accountRef.extend({ auth: uiaAuth.optional() }), result: loginToken },
+} as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>
+
+// ---------------------------------------------------------------------------------------------
+// Events (main → renderer)
+
+export const events = {
+  /** The account list, the active account or a status changed. */
+  accountsChanged: accountsSnapshot,
+  /** The device list of an account changed (renamed, signed out, refreshed). */
+  devicesChanged: z.object({ accountId: id, devices: z.array(device) }),
+  /** Progress of a long call, e.g. signing out 500 devices in chunks. */
+  progress: z.object({
+    operation: z.enum(['signOutDevices', 'checkAll']),
+    accountId: id.optional(),
+    done: z.number(),
+    total: z.number(),
+  }),
+  /** A sentence for the notice area, e.g. that the keychain is unavailable. */
+  notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+} as const satisfies Record<EventName, z.ZodType>
+
+// ---------------------------------------------------------------------------------------------
+// Types derived from the tables
+
+export type Calls = typeof calls
+export type Events = typeof events
+export type CallArgs<K extends CallName> = z.input<Calls[K]['args']>
+export type CallResult<K extends CallName> = z.output<Calls[K]['result']>
+export type EventPayload<K extends EventName> = z.output<Events[K]>
+
+/** What a service must implement for `bindContract` (arguments already validated). */
+export type ServiceApi = {
+  [K in CallName]: (args: z.output<Calls[K]['args']>) => Promise<z.input<Calls[K]['result']>>
+}
+
+/** `window.latchkey` in the renderer: one method per call, plus event subscription. */
+export type LatchkeyApi = {
+  [K in CallName]: (
+    ...args: undefined extends CallArgs<K> ? [args?: CallArgs<K>] : [args: CallArgs<K>]
+  ) => Promise<CallResult<K>>
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+export type { CallName, EventName }

@@ -1,0 +1,87 @@
+/**
+ * The one error shape that crosses a process boundary (IPC, the e2e binding, the CLI's output).
+ * It carries a code a program can branch on and a sentence a person can act on — never a stack
+ * trace, never a token.
+ */
+export const ERROR_CODES = [
+  /** The call's argument did not match the contract. */
+  'invalid-argument',
+  /** No such channel, or a sender that is not the app's own frame. */
+  'forbidden',
+  /** The server wants the user to authenticate again (User-Interactive Authentication). */
+  'auth-required',
+  /** The password (or other credential) was refused. */
+  'wrong-credentials',
+  /** The server asked us to slow down; `retryAfterMs` says for how long. */
+  'rate-limited',
+  /** The server could not be reached, or did not answer in time. */
+  'unreachable',
+  /** The server answered with something that is not what the spec describes. */
+  'bad-response',
+  /** The server answered with an error we do not map to anything more specific. */
+  'server-error',
+  /** The session ended on the server; the account can sign in again on the same device. */
+  'soft-logged-out',
+  /** The session ended on the server for good. */
+  'logged-out',
+  /** The account is locked by the server administrator. */
+  'locked',
+  /** The server does not offer this (for example, no login tokens, or devices managed on the web). */
+  'unsupported',
+  /** No account, device or request with that id. */
+  'not-found',
+  /** The user (or the app) cancelled. */
+  'cancelled',
+  /** The keychain or the account file failed. */
+  'storage',
+  /** A bug in Latchkey. The message says so plainly. */
+  'internal',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/** Plain data, so it survives structured cloning across IPC and Playwright bindings. */
+export interface ContractErrorData {
+  code: ErrorCode
+  message: string
+  retryAfterMs?: number
+  /** For `auth-required`: the stages the server accepts, e.g. ['m.login.password'] or ['m.login.sso']. */
+  authStages?: string[]
+  /** For `unsupported`: where the person can do it instead (an account-management web page). */
+  url?: string
+}
+
+export class ContractError extends Error implements ContractErrorData {
+  override readonly name = 'ContractError'
+  readonly code: ErrorCode
+  readonly retryAfterMs?: number
+  readonly authStages?: string[]
+  readonly url?: string
+
+  constructor(data: ContractErrorData) {
+    super(data.message)
+    this.code = data.code
+    if (data.retryAfterMs !== undefined) this.retryAfterMs = data.retryAfterMs
+    if (data.authStages !== undefined) this.authStages = data.authStages
+    if (data.url !== undefined) this.url = data.url
+  }
+
+  toData(): ContractErrorData {
+    const data: ContractErrorData = { code: this.code, message: this.message }
+    if (this.retryAfterMs !== undefined) data.retryAfterMs = this.retryAfterMs
+    if (this.authStages !== undefined) data.authStages = this.authStages
+    if (this.url !== undefined) data.url = this.url
+    return data
+  }
+
+  static isData(value: unknown): value is ContractErrorData {
+    if (typeof value !== 'object' || value === null) return false
+    const v = value as Record<string, unknown>
+    return (
+      typeof v.message === 'string' && (ERROR_CODES as readonly unknown[]).includes(v.code)
+    )
+  }
+}
+
+/** What every call answers across a boundary: a value, or a typed error. Never a thrown stack. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ContractErrorData }
