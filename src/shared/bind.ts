@@ -4,7 +4,7 @@
  * The Electron main process registers these with ipcMain.handle; the e2e harness and the tests
  * call them directly. So every path into the service goes through the same checks.
  */
-import { z } from 'zod'
+import type { z } from 'zod'
 import { CALL_NAMES, isCallName, type CallName, type EventName } from './channels'
 import { calls, events, type EventPayload, type ServiceApi } from './contract'
 import { ContractError, type ContractErrorData, type Envelope } from './errors'

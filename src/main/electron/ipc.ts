@@ -1,0 +1,40 @@
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import type { Binding } from '../../shared/bind'
+import { checkEvent } from '../../shared/bind'
+import { CALL_NAMES, EVENT_NAMES, ipcChannel } from '../../shared/channels'
+import type { SessionService } from '../service'
+import { isTrustedSenderUrl, type ExternalUrlAllowList } from './policy'
+
+/**
+ * Registers one ipcMain handler per call of the contract. Every message is checked to come from
+ * the app's own top-level frame before its argument is even looked at; the binding validates the
+ * argument and answers an Envelope, never a stack trace.
+ */
+export function registerIpc(
+  binding: Binding,
+  service: SessionService,
+  window: BrowserWindow,
+  allowList: ExternalUrlAllowList,
+): void {
+  const trusted = (event: IpcMainInvokeEvent) =>
+    event.sender === window.webContents &&
+    event.senderFrame === window.webContents.mainFrame &&
+    isTrustedSenderUrl(event.senderFrame?.url, process.env.ELECTRON_RENDERER_URL)
+
+  for (const name of CALL_NAMES) {
+    ipcMain.handle(ipcChannel(name), async (event, args: unknown) => {
+      if (!trusted(event)) {
+        return { ok: false, error: { code: 'forbidden', message: 'Latchkey ignored a message from a page that is not its own.' } }
+      }
+      const answer = await binding.call(name, args)
+      // A link main hands the renderer (an account-management page) may be opened later.
+      if (!answer.ok && answer.error.url) allowList.offer(answer.error.url)
+      return answer
+    })
+  }
+
+  service.onEvent((event, payload) => {
+    if (window.isDestroyed() || !EVENT_NAMES.includes(event)) return
+    window.webContents.send(ipcChannel(event), checkEvent(event, payload))
+  })
+}

@@ -1,0 +1,37 @@
+import { BrowserWindow } from 'electron'
+import { join } from 'node:path'
+import { APP_URL } from './policy'
+
+/** The one window, with every web preference the Electron security checklist asks for. */
+export function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1120,
+    height: 760,
+    minWidth: 760,
+    minHeight: 520,
+    show: false,
+    title: 'Latchkey',
+    autoHideMenuBar: true,
+    webPreferences: {
+      // Built as CommonJS: a sandboxed preload is loaded by Electron's own loader, not as ESM.
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      enableBlinkFeatures: '',
+      navigateOnDragDrop: false,
+      webviewTag: false,
+      spellcheck: false,
+      safeDialogs: true,
+    },
+  })
+  window.once('ready-to-show', () => window.show())
+  const devServer = process.env.ELECTRON_RENDERER_URL
+  void window.loadURL(devServer ?? APP_URL)
+  return window
+}
