@@ -1,0 +1,65 @@
+import type { HomeserverOptions, IdentityProviderSeed, IdpFailure } from './types'
+
+// Options with their defaults filled in, so handlers never repeat a default.
+
+export interface HomeserverConfig {
+  serverName: string
+  port: number
+  flows: {
+    password: boolean
+    token: boolean
+    getLoginToken: boolean
+    sso: boolean
+    identityProviders: IdentityProviderSeed[]
+    oauthAwarePreferred: boolean
+    applicationService: boolean
+  }
+  versions: string[]
+  /** Only r0.x versions advertised: r0 paths answer, v3 and v1 paths do not. */
+  r0Only: boolean
+  unstableFeatures: Record<string, boolean>
+  accessTokenLifetimeMs: number
+  loginTokenLifetimeMs: number
+  getLoginTokenRateLimitMs: number
+  mas: boolean
+  /** undefined: the default document pointing at this server; null: 404. */
+  wellKnown: unknown | null | undefined
+  capabilitiesGetLoginToken: boolean
+  idpFailure: IdpFailure | null
+}
+
+export const DEFAULT_VERSIONS = ['r0.6.1', 'v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11', 'v1.12']
+
+export const DEFAULT_IDENTITY_PROVIDERS: IdentityProviderSeed[] = [{ id: 'test-idp', name: 'Test identity provider' }]
+
+export function resolveConfig(options: HomeserverOptions): HomeserverConfig {
+  const versions = options.versions ?? DEFAULT_VERSIONS
+  const r0Only = versions.length > 0 && versions.every((v) => v.startsWith('r0.'))
+  const mas = options.mas ?? false
+  const flows = options.flows ?? {}
+  // MAS has no /login/get_token and old r0 servers predate it (spec v1.7).
+  const getLoginToken = flows.getLoginToken ?? (!mas && !r0Only)
+  return {
+    serverName: options.serverName ?? 'localhost',
+    port: options.port ?? 0,
+    flows: {
+      password: flows.password ?? true,
+      token: flows.token ?? true,
+      getLoginToken,
+      sso: flows.sso ?? true,
+      identityProviders: flows.identityProviders ?? DEFAULT_IDENTITY_PROVIDERS,
+      oauthAwarePreferred: flows.oauthAwarePreferred ?? false,
+      applicationService: flows.applicationService ?? false,
+    },
+    versions,
+    r0Only,
+    unstableFeatures: options.unstableFeatures ?? (getLoginToken ? { 'org.matrix.msc3882': true } : {}),
+    accessTokenLifetimeMs: options.accessTokenLifetimeMs ?? 5 * 60_000,
+    loginTokenLifetimeMs: options.loginTokenLifetimeMs ?? 120_000,
+    getLoginTokenRateLimitMs: options.getLoginTokenRateLimitMs ?? 0,
+    mas,
+    wellKnown: options.wellKnown,
+    capabilitiesGetLoginToken: options.capabilitiesGetLoginToken ?? getLoginToken,
+    idpFailure: options.idpFailure ?? null,
+  }
+}

@@ -1,0 +1,78 @@
+import { resolveConfig } from './config'
+import type { Route } from './context'
+import { deviceRoutes } from './routes/devices'
+import { discoveryRoutes } from './routes/discovery'
+import { profileRoutes } from './routes/profile'
+import { sessionRoutes } from './routes/session'
+import { ssoRoutes } from './routes/sso'
+import { HttpFront } from './server'
+import { HomeserverState, randomDeviceId } from './state'
+import type { HomeserverOptions, TestHomeserver } from './types'
+import { completeStage } from './uia'
+
+export type * from './types'
+
+const ROUTES: Route[] = [...discoveryRoutes, ...sessionRoutes, ...deviceRoutes, ...profileRoutes, ...ssoRoutes]
+
+/** Starts an in-memory homeserver on 127.0.0.1 (see notes/homeserver-api.md for the contract). */
+export async function startHomeserver(options: HomeserverOptions = {}): Promise<TestHomeserver> {
+  const config = resolveConfig(options)
+  const state = new HomeserverState(config.serverName)
+  for (const seed of options.users ?? []) state.addUser(seed)
+  const front = new HttpFront(config, state, ROUTES)
+  await front.listen(config.port)
+
+  const tokensOf = (localpart: string | undefined, deviceId?: string) =>
+    [...state.accessTokens.values()].filter(
+      (t) => (localpart === undefined || t.localpart === localpart.toLowerCase()) && (deviceId === undefined || t.deviceId === deviceId),
+    )
+
+  return {
+    url: front.baseUrl,
+    serverName: config.serverName,
+    requests: front.requests,
+    close: () => front.close(),
+    setFault: (endpoint, fault) => front.faults.set(endpoint, fault),
+    rateLimit: (endpoint, times, retryAfterMs, style = 'both') => {
+      if (times <= 0) front.rateLimits.delete(endpoint)
+      else front.rateLimits.set(endpoint, { remaining: times, retryAfterMs, style })
+    },
+    addUser: (seed) => void state.addUser(seed),
+    addDevices: (localpart, count) => {
+      const user = state.requireUser(localpart)
+      const now = Date.now()
+      for (let i = 0; i < count; i++) {
+        let deviceId = randomDeviceId()
+        while (user.devices.has(deviceId)) deviceId = randomDeviceId()
+        // Varied on purpose: some devices never seen, some without a name, spread over a year.
+        user.devices.set(deviceId, {
+          deviceId,
+          ...(i % 7 === 3 ? {} : { displayName: `Seeded device ${i + 1}` }),
+          ...(i % 11 === 5 ? {} : { lastSeenIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, lastSeenTs: now - ((i * 7_919_993) % 31_536_000_000) }),
+        })
+      }
+    },
+    devicesOf: (localpart) => state.devicesView(localpart),
+    softLogout: (localpart, deviceId) => {
+      state.requireUser(localpart)
+      for (const token of tokensOf(localpart, deviceId)) token.softLoggedOut = true
+      for (const refresh of state.refreshTokens.values()) {
+        if (refresh.localpart === localpart.toLowerCase() && (deviceId === undefined || refresh.deviceId === deviceId)) refresh.softLoggedOut = true
+      }
+    },
+    expireAccessTokens: (localpart) => {
+      for (const token of tokensOf(localpart)) token.expiresAt = Date.now() - 1
+    },
+    lockUser: (localpart) => void (state.requireUser(localpart).locked = true),
+    unlockUser: (localpart) => void (state.requireUser(localpart).locked = false),
+    mintLoginToken: (localpart) => state.mintLoginToken(state.requireUser(localpart).localpart, config.loginTokenLifetimeMs).token,
+    clearRequests: () => void front.requests.splice(0),
+    setIdpFailure: (failure) => void (config.idpFailure = failure),
+    completeUiaSession: (sessionId) => {
+      const session = state.uiaSessions.get(sessionId)
+      if (!session) throw new Error('The test homeserver has no such UIA session.')
+      const user = state.requireUser(session.localpart)
+      completeStage(state.uiaSessions, sessionId, user.password === undefined ? 'm.login.sso' : 'm.login.password')
+    },
+  }
+}

@@ -1,0 +1,3 @@
+import type { Route } from '../context'
+
+export const ssoRoutes: Route[] = []

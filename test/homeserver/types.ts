@@ -1,0 +1,115 @@
+// The public shape of the test homeserver (agreed in notes/homeserver-api.md).
+
+export interface UserSeed {
+  localpart: string
+  /** Absent: an SSO-only account (UIA offers m.login.sso instead of m.login.password). */
+  password?: string
+  email?: string
+  /** International number, digits only or with a leading '+', e.g. '+447700900123'. */
+  phone?: string
+  displayName?: string
+  /** mxc://<serverName>/<mediaId>: the thumbnail endpoint serves a generated PNG for it. */
+  avatarMxc?: string
+}
+
+export interface IdentityProviderSeed {
+  id: string
+  name: string
+  icon?: string
+  brand?: string
+}
+
+export interface HomeserverOptions {
+  serverName?: string
+  port?: number
+  users?: UserSeed[]
+  flows?: {
+    password?: boolean
+    token?: boolean
+    getLoginToken?: boolean
+    sso?: boolean
+    identityProviders?: IdentityProviderSeed[]
+    oauthAwarePreferred?: boolean
+    applicationService?: boolean
+  }
+  versions?: string[]
+  unstableFeatures?: Record<string, boolean>
+  accessTokenLifetimeMs?: number
+  loginTokenLifetimeMs?: number
+  getLoginTokenRateLimitMs?: number
+  mas?: boolean
+  wellKnown?: unknown | null
+  capabilitiesGetLoginToken?: boolean
+  /** How the built-in identity provider page ends a sign-in (see IdpFailure). Default: it succeeds. */
+  idpFailure?: IdpFailure | null
+}
+
+/**
+ * 'cancel': pressing Continue behaves like the page's Cancel button: 302 to redirectUrl without loginToken.
+ * 'error-page': pressing Continue ends on a 403 HTML error page of the homeserver; the browser never
+ * reaches redirectUrl (what Synapse does when the upstream IdP answers access_denied).
+ */
+export type IdpFailure = 'cancel' | 'error-page'
+
+export type EndpointName =
+  | 'wellKnown' | 'versions' | 'loginFlows' | 'login' | 'logout' | 'logoutAll' | 'whoami'
+  | 'getLoginToken' | 'refresh' | 'capabilities' | 'devices' | 'getDevice' | 'updateDevice' | 'deleteDevice'
+  | 'deleteDevices' | 'profile' | 'thumbnail' | 'authMetadata' | 'ssoRedirect' | 'ssoFallback'
+  /** The built-in identity provider's page and its form submission (not a Matrix endpoint). */
+  | 'identityProvider'
+
+export type Fault =
+  | { kind: 'latency'; ms: number }
+  | { kind: 'status'; status: 500 | 502 | 503 }
+  | { kind: 'html' }
+  | { kind: 'malformed-json' }
+  | { kind: 'truncated' }
+  | { kind: 'reset' }
+  | { kind: 'hang' }
+
+export interface RecordedRequest {
+  endpoint: EndpointName | 'unknown'
+  method: string
+  path: string
+  query: Record<string, string>
+  headers: Record<string, string>
+  /** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
+  body: unknown
+  status: number
+  /** Parsed JSON, the text of an HTML/plain body, undefined for binary or no body. */
+  responseBody: unknown
+  responseHeaders: Record<string, string>
+  /** Set when a fault answered instead of the homeserver; the spec validator skips these. */
+  fault?: Fault['kind']
+  /** Set when rateLimit() answered this request. */
+  rateLimited?: boolean
+}
+
+export interface DeviceView {
+  deviceId: string
+  displayName?: string
+  lastSeenIp?: string
+  lastSeenTs?: number
+}
+
+export interface TestHomeserver {
+  readonly url: string
+  readonly serverName: string
+  close(): Promise<void>
+  setFault(endpoint: EndpointName | '*', fault: Fault | null): void
+  rateLimit(endpoint: EndpointName, times: number, retryAfterMs: number, style?: 'body' | 'header' | 'both'): void
+  addUser(seed: UserSeed): void
+  addDevices(localpart: string, count: number): void
+  devicesOf(localpart: string): DeviceView[]
+  softLogout(localpart: string, deviceId?: string): void
+  expireAccessTokens(localpart?: string): void
+  lockUser(localpart: string): void
+  mintLoginToken(localpart: string): string
+  readonly requests: RecordedRequest[]
+  clearRequests(): void
+  // Beyond the agreed API:
+  unlockUser(localpart: string): void
+  setIdpFailure(failure: IdpFailure | null): void
+  /** Marks every stage of a UIA session complete, as if the person finished the fallback page. */
+  completeUiaSession(sessionId: string): void
+}
