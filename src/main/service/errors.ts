@@ -1,0 +1,166 @@
+/**
+ * Every failure below the service becomes a ContractError here: a code the UI and the CLI branch
+ * on and a sentence a person can act on. The lower layers already scrub secrets from their
+ * messages; this file adds the context only the service knows (what the person was doing), and
+ * never copies anything but those sentences, hosts and numbers.
+ */
+import { RegistryError, SecretStoreError } from '../accounts/errors'
+import { humanDuration, MatrixError } from '../matrix/errors'
+import { SsoError } from '../sso/errors'
+import { ContractError, type ContractErrorData } from '../../shared/errors'
+
+export interface ErrorContext {
+  /** What the person was doing, as the end of "… before <action>": "making another login token". */
+  action?: string
+  /** Which kind of sign-in, when the call signs in: decides what "refused" refers to. */
+  login?: 'password' | 'login-token' | 'sso'
+  /** The name to use in sentences instead of the error's host (e.g. the server name). */
+  server?: string
+}
+
+export function toContractError(error: unknown, context: ErrorContext = {}): ContractError {
+  if (error instanceof ContractError) return error
+  if (error instanceof MatrixError) return fromMatrix(error, context)
+  if (error instanceof SsoError) return fromSso(error)
+  if (error instanceof RegistryError) return fromRegistry(error)
+  if (error instanceof SecretStoreError) return new ContractError({ code: 'storage', message: ensureSentence(error.message) })
+  return new ContractError({
+    code: 'internal',
+    message: 'Something went wrong inside Latchkey. Nothing was changed; please try again, and report it if it keeps happening.',
+  })
+}
+
+/** Runs `task` and turns whatever it throws into a ContractError. */
+export async function mapErrors<T>(task: () => Promise<T>, context: ErrorContext = {}): Promise<T> {
+  try {
+    return await task()
+  } catch (error) {
+    throw toContractError(error, context)
+  }
+}
+
+function fromMatrix(error: MatrixError, context: ErrorContext): ContractError {
+  const server = context.server ?? error.host
+  const own = ensureSentence(error.message)
+  const data = (code: ContractErrorData['code'], message: string, extra: Partial<ContractErrorData> = {}): ContractError =>
+    new ContractError({ code, message, ...extra })
+
+  switch (error.kind) {
+    case 'network':
+    case 'timeout':
+    case 'discovery':
+      return data('unreachable', own)
+    case 'malformed':
+      return data('bad-response', own)
+    case 'rate-limited': {
+      const wait = error.retryAfterMs
+      const message =
+        wait !== undefined && context.action
+          ? `${server} asks you to wait ${humanDuration(wait)} before ${context.action}.`
+          : own
+      return data('rate-limited', message, wait === undefined ? {} : { retryAfterMs: wait })
+    }
+    case 'logged-out':
+      if (context.login) return refused(error, context, server)
+      return error.softLogout
+        ? data('soft-logged-out', `${server} ended this session; sign in again to keep using the same device.`)
+        : data('logged-out', `${server} signed this session out; add the account again to use it.`)
+    case 'user-locked':
+      return data('locked', `${server} has locked this account; its administrator can unlock it.`)
+    case 'uia':
+      return fromUia(error, server)
+    case 'unsupported':
+      return data('unsupported', own, error.accountManagementUrl ? { url: error.accountManagementUrl } : {})
+    case 'invalid-input':
+      return data('invalid-argument', own)
+    case 'cancelled':
+      return data('cancelled', own)
+    case 'persist':
+      return data('storage', own)
+    case 'http':
+      return fromHttp(error, context, server, own)
+  }
+}
+
+function fromHttp(error: MatrixError, context: ErrorContext, server: string, own: string): ContractError {
+  const { status, errcode } = error
+  if (context.login && (errcode === 'M_FORBIDDEN' || errcode === 'M_UNAUTHORIZED' || status === 401 || status === 403)) {
+    return refused(error, context, server)
+  }
+  if (errcode === 'M_USER_DEACTIVATED') {
+    return new ContractError({ code: 'logged-out', message: `${server} says this account has been deactivated.` })
+  }
+  if (errcode === 'M_USER_LOCKED') {
+    return new ContractError({ code: 'locked', message: `${server} has locked this account; its administrator can unlock it.` })
+  }
+  if (errcode === 'M_NOT_FOUND' || status === 404) return new ContractError({ code: 'not-found', message: own })
+  if (errcode === 'M_UNRECOGNIZED') return new ContractError({ code: 'unsupported', message: own })
+  return new ContractError({ code: 'server-error', message: own })
+}
+
+function refused(error: MatrixError, context: ErrorContext, server: string): ContractError {
+  if (error.errcode === 'M_USER_DEACTIVATED') {
+    return new ContractError({ code: 'wrong-credentials', message: `${server} says this account has been deactivated.` })
+  }
+  if (error.errcode === 'M_USER_LOCKED' || error.kind === 'user-locked') {
+    return new ContractError({ code: 'locked', message: `${server} has locked this account; its administrator can unlock it.` })
+  }
+  const message =
+    context.login === 'password'
+      ? `${server} refused the user name or password.`
+      : `${server} refused the login token: it may have been used already or have expired. Make a new one and try again.`
+  return new ContractError({ code: 'wrong-credentials', message })
+}
+
+function fromUia(error: MatrixError, server: string): ContractError {
+  const stages = [...new Set((error.uia?.flows ?? []).flatMap((flow) => flow.stages))]
+  if (error.uia?.errcode === 'M_FORBIDDEN' || error.errcode === 'M_FORBIDDEN') {
+    return new ContractError({ code: 'wrong-credentials', message: `${server} refused the password.` })
+  }
+  if (error.stage !== undefined && !['m.login.password', 'm.login.sso'].includes(error.stage)) {
+    return new ContractError({
+      code: 'unsupported',
+      message: `${server} asks for a confirmation step Latchkey cannot do (${error.stage}).`,
+    })
+  }
+  return new ContractError({
+    code: 'auth-required',
+    message: describeStages(server, stages),
+    authStages: stages,
+  })
+}
+
+export function describeStages(server: string, stages: readonly string[]): string {
+  if (stages.includes('m.login.password')) return `${server} asks for your password to confirm this.`
+  if (stages.includes('m.login.sso')) return `${server} asks you to confirm this in your browser.`
+  return `${server} asks you to confirm this in a way Latchkey cannot offer (${stages.join(', ') || 'no stage named'}).`
+}
+
+function fromSso(error: SsoError): ContractError {
+  switch (error.code) {
+    case 'cancelled':
+    case 'timeout':
+      return new ContractError({ code: 'cancelled', message: ensureSentence(error.message) })
+    case 'idp-error':
+      return new ContractError({ code: 'wrong-credentials', message: ensureSentence(error.message) })
+    case 'listen-failed':
+      return new ContractError({ code: 'internal', message: ensureSentence(error.message) })
+  }
+}
+
+function fromRegistry(error: RegistryError): ContractError {
+  switch (error.code) {
+    case 'unknown-account':
+      return new ContractError({ code: 'not-found', message: ensureSentence(error.message) })
+    case 'duplicate-account':
+      return new ContractError({ code: 'invalid-argument', message: ensureSentence(error.message) })
+    default:
+      return new ContractError({ code: 'storage', message: ensureSentence(error.message) })
+  }
+}
+
+function ensureSentence(text: string): string {
+  const t = text.trim()
+  if (t === '') return 'Something went wrong.'
+  return /[.!?…)]$/.test(t) ? t : `${t}.`
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { forEachBounded } from './limit'
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 2))
+
+describe('forEachBounded', () => {
+  it('never runs more than the bound for one host, while different hosts run side by side', async () => {
+    const items = [...Array.from({ length: 12 }, (_, i) => ({ host: 'a', i })), ...Array.from({ length: 5 }, (_, i) => ({ host: 'b', i }))]
+    const inFlight = new Map<string, number>()
+    const peak = new Map<string, number>()
+    let overall = 0
+    let overallPeak = 0
+    await forEachBounded(items, (x) => x.host, 3, async (x) => {
+      inFlight.set(x.host, (inFlight.get(x.host) ?? 0) + 1)
+      overall++
+      peak.set(x.host, Math.max(peak.get(x.host) ?? 0, inFlight.get(x.host)!))
+      overallPeak = Math.max(overallPeak, overall)
+      await tick()
+      inFlight.set(x.host, inFlight.get(x.host)! - 1)
+      overall--
+    })
+    expect(peak.get('a')).toBe(3)
+    expect(peak.get('b')).toBe(3)
+    expect(overallPeak).toBe(6)
+  })
+
+  it('visits every item exactly once', async () => {
+    const seen: number[] = []
+    await forEachBounded(Array.from({ length: 20 }, (_, i) => i), (i) => String(i % 3), 2, async (i) => {
+      await tick()
+      seen.push(i)
+    })
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i))
+  })
+})
