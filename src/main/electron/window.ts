@@ -23,7 +23,8 @@ export function createMainWindow(): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
-      enableBlinkFeatures: '',
+      // Middle-click (auxclick) could open links in a new Electron window: turned off.
+      disableBlinkFeatures: 'Auxclick',
       navigateOnDragDrop: false,
       webviewTag: false,
       spellcheck: false,
