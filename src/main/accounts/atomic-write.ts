@@ -1,0 +1,62 @@
+/**
+ * Replaces a file so that a reader, or a process killed at any instant, sees either the old
+ * content or the new, never a mix: write a temporary file in the same folder, fsync it, rename it
+ * over the target, fsync the folder so the rename itself survives a power cut. Written by hand
+ * rather than with write-file-atomic because that one does not fsync the folder.
+ */
+import { randomBytes } from 'node:crypto'
+import { open, readdir, rename, rm } from 'node:fs/promises'
+import path from 'node:path'
+
+const TEMP_SUFFIX = '.tmp'
+
+export function tempPathFor(file: string): string {
+  return `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`
+}
+
+export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
+  const temp = tempPathFor(file)
+  try {
+    const handle = await open(temp, 'wx', mode)
+    try {
+      await handle.writeFile(data, 'utf8')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, file)
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
+  await syncDir(path.dirname(file))
+}
+
+export async function syncDir(dir: string): Promise<void> {
+  // Windows cannot open a folder for fsync; NTFS journals the rename itself.
+  if (process.platform === 'win32') return
+  const handle = await open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Removes temporary files a killed writer left beside `file`. Call it only while holding the
+ * lock: every writer creates its temporary file under the lock, so none of these is in use.
+ */
+export async function removeLeftoverTemps(file: string): Promise<number> {
+  const dir = path.dirname(file)
+  const prefix = `${path.basename(file)}.`
+  const pattern = /^\d+\.[0-9a-f]{8}\.tmp$/
+  let removed = 0
+  for (const name of await readdir(dir)) {
+    if (name.startsWith(prefix) && pattern.test(name.slice(prefix.length))) {
+      await rm(path.join(dir, name), { force: true })
+      removed++
+    }
+  }
+  return removed
+}

@@ -1,0 +1,298 @@
+/**
+ * accounts.json: the list of accounts, their metadata and the active one. Never a token.
+ *
+ * Reads need no lock (a writer replaces the file with a rename, so a reader sees the old list or
+ * the new one). Every write takes the inter-process lock, reads the file again under it (the app
+ * or the CLI may have written since), applies the change, validates and writes atomically.
+ * A file that cannot be understood is moved aside and reported, never silently replaced.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { mkdir, readFile, rename, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { removeLeftoverTemps, syncDir, writeFileAtomic } from './atomic-write'
+import { describeFsError, RegistryError } from './errors'
+import { acquireLock } from './lock'
+import { migrate, UnreadableLayoutError } from './migrations'
+import { newAccountId } from './operations'
+import { accountsFilePath } from './paths'
+import { describeIssues, emptySnapshot, registrySnapshotSchema, type RegistrySnapshot } from './schema'
+
+export interface CorruptionNotice {
+  /** Where the unreadable file now is: `accounts.json.corrupt-<time>` beside the original. */
+  movedTo: string
+  /** What was wrong with it, e.g. "it is not valid JSON". */
+  reason: string
+  /** When it was moved aside (ISO 8601). */
+  at: string
+  /** One sentence the service can show as it is. */
+  message: string
+}
+
+export interface AccountRegistryOptions {
+  /** The data folder; accounts.json and its lock live inside it. */
+  dir: string
+  /** Called (synchronously, once per file) when an unreadable accounts.json was moved aside. */
+  onCorrupt?: (info: CorruptionNotice) => void
+  /** A lock untouched for this long belongs to a dead process and is taken over. Default 5000 ms (floor 2000). */
+  staleLockMs?: number
+  /** How long a write waits for another process's lock before failing with 'locked'. Default 10000 ms. */
+  lockWaitMs?: number
+  /** The clock, for tests. */
+  now?: () => Date
+}
+
+export interface UpdateResult<T> {
+  snapshot: RegistrySnapshot
+  result: T
+}
+
+type Interpreted =
+  | { kind: 'current'; snapshot: RegistrySnapshot }
+  | { kind: 'migrated'; snapshot: RegistrySnapshot; from: number }
+  | { kind: 'corrupt'; reason: string }
+
+const LOCK_NAME = 'accounts.json.lock'
+
+// Writes by registries on the same folder in one process queue here instead of polling the file
+// lock against each other.
+const queues = new Map<string, Promise<void>>()
+const insideUpdate = new AsyncLocalStorage<string>()
+
+export class AccountRegistry {
+  readonly dir: string
+  readonly file: string
+  private readonly options: AccountRegistryOptions
+  private corruption: CorruptionNotice | null = null
+  private tempsSwept = false
+
+  constructor(options: AccountRegistryOptions) {
+    this.options = options
+    this.dir = path.resolve(options.dir)
+    this.file = accountsFilePath(this.dir)
+  }
+
+  /** The last time this registry moved an unreadable accounts.json aside, until cleared. */
+  get lastCorruption(): CorruptionNotice | null {
+    return this.corruption
+  }
+
+  clearCorruptionNotice(): void {
+    this.corruption = null
+  }
+
+  /**
+   * The current list. A missing file is an empty list. A corrupt file is moved aside (under the
+   * lock) and the list starts empty; an older layout is migrated and written back, so the ids it
+   * assigns are stable. Throws `RegistryError` ('unreadable', 'newer-version').
+   */
+  async read(): Promise<RegistrySnapshot> {
+    const text = await this.readText()
+    if (text === null) return emptySnapshot()
+    const interpreted = this.interpret(text)
+    if (interpreted.kind === 'current') return interpreted.snapshot
+    return (await this.update(() => undefined)).snapshot
+  }
+
+  /**
+   * Applies `change` to a fresh draft of the list under the inter-process lock and writes the
+   * result atomically. The change may mutate the draft (see operations.ts) and return a value.
+   * If it throws, or leaves the list invalid, nothing is written. Keep it short and local: the
+   * other process waits while it runs, so no network call belongs inside, and it must not call
+   * `update` itself.
+   *
+   * After the change, the list is sorted by `order`, orders are made dense (0, 1, 2, …) and an
+   * active id that no longer exists falls back to the first account.
+   */
+  async update<T>(change: (draft: RegistrySnapshot) => T | Promise<T>): Promise<UpdateResult<T>> {
+    if (insideUpdate.getStore() === this.dir) {
+      throw new RegistryError('invalid-change', 'An account-list change tried to start another one inside itself; that would wait forever.')
+    }
+    return this.enqueue(() => insideUpdate.run(this.dir, () => this.locked(change)))
+  }
+
+  private async locked<T>(change: (draft: RegistrySnapshot) => T | Promise<T>): Promise<UpdateResult<T>> {
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 })
+    } catch (error) {
+      throw new RegistryError(
+        (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'unreadable' : 'unwritable',
+        `Latchkey cannot create its data folder ${this.dir} (${describeFsError(error)}).`,
+        { cause: error },
+      )
+    }
+    const lock = await acquireLock({
+      dir: this.dir,
+      lockPath: path.join(this.dir, LOCK_NAME),
+      staleMs: this.options.staleLockMs ?? 5000,
+      waitMs: this.options.lockWaitMs ?? 10_000,
+    })
+    try {
+      const { snapshot: current, mustWrite } = await this.loadForWrite()
+      const draft = structuredClone(current)
+      const result = await change(draft)
+      const next = finalize(draft)
+      const text = toFileText(next)
+      if (mustWrite || text !== toFileText(current)) {
+        if (lock.lost) {
+          throw new RegistryError('lock-lost', 'Latchkey lost its hold on the account list while saving it; nothing was saved. Try again.')
+        }
+        await this.write(text)
+      }
+      return { snapshot: next, result }
+    } finally {
+      await lock.release()
+    }
+  }
+
+  /** Under the lock: the file as it is now, with corruption moved aside and old layouts migrated. */
+  private async loadForWrite(): Promise<{ snapshot: RegistrySnapshot; mustWrite: boolean }> {
+    const text = await this.readText()
+    if (text === null) return { snapshot: emptySnapshot(), mustWrite: false }
+    const interpreted = this.interpret(text)
+    switch (interpreted.kind) {
+      case 'current':
+        return { snapshot: interpreted.snapshot, mustWrite: false }
+      case 'migrated':
+        return { snapshot: interpreted.snapshot, mustWrite: true }
+      case 'corrupt':
+        await this.moveAside(interpreted.reason)
+        return { snapshot: emptySnapshot(), mustWrite: false }
+    }
+  }
+
+  private async readText(): Promise<string | null> {
+    try {
+      return await readFile(this.file, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw new RegistryError(
+        'unreadable',
+        `Latchkey cannot read its account list at ${this.file} (${describeFsError(error)}). Check that the folder is yours and readable.`,
+        { cause: error },
+      )
+    }
+  }
+
+  private interpret(text: string): Interpreted {
+    if (text.trim() === '') return { kind: 'corrupt', reason: 'it is empty' }
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      // JSON.parse's message quotes the text; the reason says only what is wrong.
+      return { kind: 'corrupt', reason: 'it is not valid JSON' }
+    }
+    let migrated: { value: unknown; from: number }
+    try {
+      migrated = migrate(json, { now: this.now(), newId: newAccountId })
+    } catch (error) {
+      if (error instanceof UnreadableLayoutError) return { kind: 'corrupt', reason: `it has ${error.message}` }
+      throw error
+    }
+    const parsed = registrySnapshotSchema.safeParse(migrated.value)
+    if (!parsed.success) {
+      return { kind: 'corrupt', reason: `it does not have the expected layout (${describeIssues(parsed.error)})` }
+    }
+    return migrated.from === parsed.data.version
+      ? { kind: 'current', snapshot: parsed.data }
+      : { kind: 'migrated', snapshot: parsed.data, from: migrated.from }
+  }
+
+  private async moveAside(reason: string): Promise<void> {
+    const at = this.now()
+    // ISO time without colons, which Windows does not allow in file names.
+    const stamp = at.toISOString().replaceAll(':', '-')
+    let movedTo = `${this.file}.corrupt-${stamp}`
+    for (let n = 2; await exists(movedTo); n++) movedTo = `${this.file}.corrupt-${stamp}-${n}`
+    try {
+      await rename(this.file, movedTo)
+      await syncDir(this.dir)
+    } catch (error) {
+      throw new RegistryError(
+        'unwritable',
+        `Latchkey's account list at ${this.file} is unreadable (${reason}) and could not be moved aside (${describeFsError(error)}).`,
+        { cause: error },
+      )
+    }
+    const notice: CorruptionNotice = {
+      movedTo,
+      reason,
+      at: at.toISOString(),
+      message: `Latchkey's account list could not be read (${reason}); it was kept as ${path.basename(movedTo)} and Latchkey started a new, empty list.`,
+    }
+    this.corruption = notice
+    try {
+      this.options.onCorrupt?.(notice)
+    } catch {
+      // A failing listener must not turn a recovered file into a failed write.
+    }
+  }
+
+  private async write(text: string): Promise<void> {
+    try {
+      if (!this.tempsSwept) {
+        await removeLeftoverTemps(this.file)
+        this.tempsSwept = true
+      }
+      await writeFileAtomic(this.file, text)
+    } catch (error) {
+      throw new RegistryError(
+        'unwritable',
+        `Latchkey cannot save its account list at ${this.file} (${describeFsError(error)}).`,
+        { cause: error },
+      )
+    }
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const previous = queues.get(this.dir) ?? Promise.resolve()
+    const run = previous.then(task)
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    queues.set(this.dir, tail)
+    void tail.then(() => {
+      if (queues.get(this.dir) === tail) queues.delete(this.dir)
+    })
+    return run
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date()
+  }
+}
+
+/** Sorts by order, makes orders dense, repairs a dangling active id, then validates. */
+function finalize(draft: RegistrySnapshot): RegistrySnapshot {
+  if (Array.isArray(draft.accounts)) {
+    draft.accounts.sort((a, b) => a.order - b.order)
+    draft.accounts.forEach((account, index) => {
+      account.order = index
+    })
+    if (draft.activeId !== null && !draft.accounts.some((account) => account.id === draft.activeId)) {
+      draft.activeId = draft.accounts[0]?.id ?? null
+    }
+  }
+  const parsed = registrySnapshotSchema.safeParse(draft)
+  if (!parsed.success) {
+    throw new RegistryError(
+      'invalid-change',
+      `Latchkey refused to save an account list that is not valid (${describeIssues(parsed.error)}); nothing was changed.`,
+    )
+  }
+  return parsed.data
+}
+
+function toFileText(snapshot: RegistrySnapshot): string {
+  return `${JSON.stringify(snapshot, null, 2)}\n`
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file)
+    return true
+  } catch {
+    return false
+  }
+}
