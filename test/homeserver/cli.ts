@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util'
+import { startHomeserver } from './index'
+import type { UserSeed } from './types'
+
+// `npm run homeserver -- --port 8448 --user alice:wonderland --user bob:builder`
+// Runs the test homeserver by hand (server name "localhost") until Ctrl+C.
+
+function userSeed(spec: string): UserSeed {
+  const colon = spec.indexOf(':')
+  if (colon === 0) throw new Error(`"--user ${spec}" needs a name before the colon.`)
+  // "name" alone seeds an SSO-only account (no password).
+  return colon < 0 ? { localpart: spec } : { localpart: spec.slice(0, colon), password: spec.slice(colon + 1) }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8448' },
+      user: { type: 'string', multiple: true, default: [] },
+      mas: { type: 'boolean', default: false },
+      r0: { type: 'boolean', default: false },
+    },
+  })
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`"--port ${values.port}" is not a TCP port.`)
+  const users = values.user.map(userSeed)
+  const hs = await startHomeserver({
+    port,
+    users,
+    mas: values.mas,
+    ...(values.r0 ? { versions: ['r0.5.0', 'r0.6.1'] } : {}),
+  })
+  console.log(`Test homeserver "${hs.serverName}" listening on ${hs.url}`)
+  if (users.length === 0) console.log('No users (add some with --user name:password).')
+  for (const user of users) {
+    console.log(`  @${user.localpart}:${hs.serverName}${user.password === undefined ? ' (SSO only)' : ' (password)'}`)
+  }
+  console.log('Press Ctrl+C to stop.')
+  const stop = () => {
+    void hs.close().then(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error))
+  process.exit(1)
+})
