@@ -1,0 +1,407 @@
+// A session with one homeserver: the access token, its renewal, and a method per endpoint.
+// Tokens live only in this object and in what `onCredentials` persists; they go out only in the
+// Authorization header (and the refresh token in the /refresh body).
+
+import { accountManagementUrl } from './account-management'
+import type { AnyEndpoint, Endpoint } from './endpoint'
+import {
+  authMetadata,
+  capabilities,
+  deleteDevice,
+  deleteDevices,
+  devices,
+  getDevice,
+  getLoginToken,
+  login,
+  loginFlows,
+  logout,
+  logoutAll,
+  profile,
+  refresh,
+  thumbnail,
+  updateDevice,
+  versions as versionsEndpoint,
+  whoami,
+  type AuthMetadata,
+  type Capabilities,
+  type Device,
+  type LoginFlow,
+  type LoginMethod,
+  type Profile,
+  type Thumbnail,
+  type WhoAmI,
+} from './endpoints/index'
+import { isMatrixError, MatrixError } from './errors'
+import { loggedOutSentence } from './sentences'
+import { isR0Only, type ServerVersions } from './spec-versions'
+import { hostOf, Transport, trimBaseUrl, type CallOptions, type SendContext, type TransportOptions } from './transport'
+import { runUia, type UiaOptions } from './uia'
+import type { AuthDict } from './uia-state'
+
+export interface Credentials {
+  accessToken: string
+  refreshToken?: string
+  /** Milliseconds since the epoch when the access token stops working, if the server said. */
+  expiresAt?: number
+}
+
+export interface LoginResult extends Credentials {
+  userId: string
+  deviceId: string
+  /** The server's `well_known` asks the client to use this base URL from now on. */
+  wellKnownBaseUrl?: string
+}
+
+export type LoginRequest = LoginMethod & {
+  /** Sign in again as this device (after a soft logout) instead of making a new one. */
+  deviceId?: string
+  initialDeviceDisplayName?: string
+  /** Ask for a refresh token. Default true. */
+  refreshToken?: boolean
+}
+
+export interface LoginToken {
+  /** Shown to the person (QR code, copy button): signing in another device is what it is for. */
+  loginToken: string
+  expiresInMs: number
+  /** Milliseconds since the epoch. */
+  expiresAt: number
+}
+
+export interface ThumbnailSize {
+  width: number
+  height: number
+  method?: 'crop' | 'scale'
+  animated?: boolean
+}
+
+export interface MatrixClientOptions {
+  baseUrl: string
+  /** From discovery; fetched on the first call when absent. */
+  versions?: ServerVersions | readonly string[]
+  credentials?: Credentials
+  /** Called with rotated tokens before they are used; if it throws, they are not used. */
+  onCredentials?: (credentials: Credentials) => Promise<void>
+  /** The signed-in user, if known (saves a whoami before a password UIA stage). */
+  userId?: string
+  transport?: Transport | TransportOptions
+}
+
+/** Refresh a little before the server's stated expiry, so a call does not race the clock. */
+const EXPIRY_MARGIN_MS = 15_000
+
+export class MatrixClient {
+  readonly baseUrl: string
+  /** host[:port], as messages name the server. */
+  readonly host: string
+  readonly transport: Transport
+  private serverVersions: ServerVersions | null
+  private versionsInFlight: Promise<ServerVersions> | null = null
+  private creds: Credentials | null
+  private readonly onCredentials: ((c: Credentials) => Promise<void>) | undefined
+  private refreshing: Promise<Credentials> | null = null
+  private knownUserId: string | undefined
+
+  constructor(options: MatrixClientOptions) {
+    this.baseUrl = trimBaseUrl(options.baseUrl)
+    this.host = hostOf(this.baseUrl)
+    this.transport = options.transport instanceof Transport ? options.transport : new Transport(options.transport)
+    const v = options.versions
+    this.serverVersions = v === undefined ? null : isVersionList(v) ? { versions: [...v], unstableFeatures: {} } : v
+    this.creds = options.credentials ? { ...options.credentials } : null
+    this.onCredentials = options.onCredentials
+    this.knownUserId = options.userId
+  }
+
+  get signedIn(): boolean {
+    return this.creds !== null
+  }
+
+  /** The user this session belongs to, once known (login, whoami, or the constructor). */
+  get userId(): string | undefined {
+    return this.knownUserId
+  }
+
+  /** Adopt credentials read from storage (or drop them with null). Not passed to onCredentials. */
+  setCredentials(credentials: Credentials | null): void {
+    this.creds = credentials ? { ...credentials } : null
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The generic call
+
+  /** Any endpoint: versions, token, one refresh-and-retry on M_UNKNOWN_TOKEN. */
+  async send<P, R>(endpoint: Endpoint<P, R>, params: P, options: CallOptions & { secrets?: readonly (string | undefined)[] } = {}): Promise<R> {
+    const versions = endpoint.unversioned ? null : await this.versionsForPaths(options)
+    const ctx = (accessToken: string | undefined): SendContext => {
+      const c: SendContext = { baseUrl: this.baseUrl, versions }
+      if (accessToken !== undefined) c.accessToken = accessToken
+      if (options.signal) c.signal = options.signal
+      if (options.timeoutMs !== undefined) c.timeoutMs = options.timeoutMs
+      if (options.secrets) c.secrets = [...options.secrets, this.creds?.refreshToken]
+      else if (this.creds?.refreshToken) c.secrets = [this.creds.refreshToken]
+      return c
+    }
+    if (endpoint.auth === 'none' || (endpoint.auth === 'optional' && !this.creds)) {
+      return this.transport.send(endpoint, params, ctx(undefined))
+    }
+    await this.refreshIfExpiring()
+    const token = this.creds?.accessToken
+    try {
+      return await this.transport.send(endpoint, params, ctx(token))
+    } catch (e) {
+      if (!isMatrixError(e, 'logged-out') || e.errcode !== 'M_UNKNOWN_TOKEN' || !this.creds?.refreshToken) throw e
+      await this.renewAfterRejection(token, e)
+      return this.transport.send(endpoint, params, ctx(this.creds?.accessToken))
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Endpoints
+
+  /** GET /versions (cached: discovery usually supplies it). */
+  async versions(options: CallOptions = {}): Promise<ServerVersions> {
+    return this.versionsForPaths(options)
+  }
+
+  loginFlows(options?: CallOptions): Promise<LoginFlow[]> {
+    return this.send(loginFlows, undefined, options)
+  }
+
+  /** POST /login. The session is adopted by this client (onCredentials is not called: persist the result). */
+  async login(request: LoginRequest, options: CallOptions = {}): Promise<LoginResult> {
+    const versions = await this.versionsForPaths(options)
+    const params = { ...request, refreshToken: request.refreshToken ?? true, legacyFields: isR0Only(versions) }
+    let r
+    try {
+      r = await this.send(login, params, options)
+    } catch (e) {
+      if (isMatrixError(e, 'http') && e.errcode === 'M_FORBIDDEN') {
+        const message =
+          request.type === 'password'
+            ? `${this.host} refused the user name or password.`
+            : `${this.host} refused the login token: it has expired or was already used.`
+        throw e.with({ message, secrets: [request.type === 'password' ? request.password : request.token] })
+      }
+      throw e
+    }
+    const result: LoginResult = { userId: r.userId, deviceId: r.deviceId, accessToken: r.accessToken }
+    if (r.refreshToken !== undefined) result.refreshToken = r.refreshToken
+    if (r.expiresInMs !== undefined) result.expiresAt = this.transport.now() + r.expiresInMs
+    if (r.wellKnownBaseUrl !== undefined) result.wellKnownBaseUrl = r.wellKnownBaseUrl
+    const creds: Credentials = { accessToken: result.accessToken }
+    if (result.refreshToken !== undefined) creds.refreshToken = result.refreshToken
+    if (result.expiresAt !== undefined) creds.expiresAt = result.expiresAt
+    this.creds = creds
+    this.knownUserId = r.userId
+    return result
+  }
+
+  /** POST /logout: ends this session and deletes its device. The client forgets its tokens. */
+  async logout(options?: CallOptions): Promise<void> {
+    await this.send(logout, undefined, options)
+    this.creds = null
+  }
+
+  /** POST /logout/all. On MAS servers: `unsupported`, with the account-management URL. */
+  async logoutAll(options: CallOptions = {}): Promise<void> {
+    try {
+      await this.send(logoutAll, undefined, options)
+    } catch (e) {
+      throw await this.withAccountManagement(e, 'org.matrix.devices_list', undefined, options)
+    }
+    this.creds = null
+  }
+
+  async whoami(options?: CallOptions): Promise<WhoAmI> {
+    const r = await this.send(whoami, undefined, options)
+    this.knownUserId = r.userId
+    return r
+  }
+
+  /** POST /login/get_token, through User-Interactive Authentication. */
+  async getLoginToken(uia: UiaOptions = {}, options: CallOptions = {}): Promise<LoginToken> {
+    const r = await this.withUia(getLoginToken, (auth) => (auth ? { auth } : {}), uia, options)
+    return { loginToken: r.loginToken, expiresInMs: r.expiresInMs, expiresAt: this.transport.now() + r.expiresInMs }
+  }
+
+  /** POST /refresh now (also done on its own on M_UNKNOWN_TOKEN). Concurrent callers share one. */
+  refresh(_options?: CallOptions): Promise<Credentials> {
+    return this.renew(undefined)
+  }
+
+  capabilities(options?: CallOptions): Promise<Capabilities> {
+    return this.send(capabilities, undefined, options)
+  }
+
+  devices(options?: CallOptions): Promise<Device[]> {
+    return this.send(devices, undefined, options)
+  }
+
+  getDevice(deviceId: string, options?: CallOptions): Promise<Device> {
+    return this.send(getDevice, { deviceId }, options)
+  }
+
+  updateDevice(deviceId: string, changes: { displayName?: string }, options?: CallOptions): Promise<void> {
+    return this.send(updateDevice, changes.displayName === undefined ? { deviceId } : { deviceId, displayName: changes.displayName }, options)
+  }
+
+  /** DELETE /devices/{id}, through UIA. On MAS servers: `unsupported`, with the account-management URL. */
+  async deleteDevice(deviceId: string, uia: UiaOptions = {}, options: CallOptions = {}): Promise<void> {
+    try {
+      await this.withUia(deleteDevice, (auth) => (auth ? { deviceId, auth } : { deviceId }), uia, options)
+    } catch (e) {
+      throw await this.withAccountManagement(e, 'org.matrix.device_delete', deviceId, options)
+    }
+  }
+
+  /** POST /delete_devices, through UIA. On MAS servers: `unsupported`, with the account-management URL. */
+  async deleteDevices(deviceIds: readonly string[], uia: UiaOptions = {}, options: CallOptions = {}): Promise<void> {
+    try {
+      await this.withUia(deleteDevices, (auth) => (auth ? { deviceIds, auth } : { deviceIds }), uia, options)
+    } catch (e) {
+      const [only] = deviceIds
+      throw await this.withAccountManagement(e, deviceIds.length === 1 ? 'org.matrix.device_delete' : 'org.matrix.devices_list', deviceIds.length === 1 ? only : undefined, options)
+    }
+  }
+
+  profile(userId: string, options?: CallOptions): Promise<Profile> {
+    return this.send(profile, { userId }, options)
+  }
+
+  /** An avatar: GET /v1/media/thumbnail (authenticated media). `media` is an mxc:// URI or its parts. */
+  thumbnail(media: string | { serverName: string; mediaId: string }, size: ThumbnailSize, options?: CallOptions): Promise<Thumbnail> {
+    const parts = typeof media === 'string' ? parseMxc(media) : media
+    if (!parts) {
+      return Promise.reject(new MatrixError({ kind: 'invalid-input', endpoint: 'thumbnail', host: this.host, message: 'That picture address is not an mxc:// URI.' }))
+    }
+    return this.send(thumbnail, { ...parts, ...size }, options)
+  }
+
+  authMetadata(options?: CallOptions): Promise<AuthMetadata> {
+    return this.send(authMetadata, undefined, options)
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  private async versionsForPaths(options: CallOptions): Promise<ServerVersions> {
+    if (this.serverVersions) return this.serverVersions
+    // Fetched without a token: a stale token must not make the version check itself fail.
+    this.versionsInFlight ??= this.transport
+      .send(versionsEndpoint, undefined, { baseUrl: this.baseUrl, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) })
+      .then((v) => (this.serverVersions = v))
+      .finally(() => (this.versionsInFlight = null))
+    return this.versionsInFlight
+  }
+
+  private withUia<P, R>(endpoint: Endpoint<P, R>, params: (auth: AuthDict | undefined) => P, uia: UiaOptions, options: CallOptions): Promise<R> {
+    const r0 = this.serverVersions ? isR0Only(this.serverVersions) : false
+    return runUia((auth) => this.send(endpoint, params(auth), options), uia, {
+      endpoint: endpoint.name,
+      host: this.host,
+      label: endpoint.label,
+      fallbackUrl: (stage, session) =>
+        `${this.baseUrl}/_matrix/client/${r0 ? 'r0' : 'v3'}/auth/${encodeURIComponent(stage)}/fallback/web?session=${encodeURIComponent(session)}`,
+      resolveUser: async () => this.knownUserId ?? (await this.whoami(options)).userId,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+  }
+
+  /** Servers run by MAS answer 404 M_UNRECOGNIZED: point the person at the account page instead. */
+  private async withAccountManagement(e: unknown, action: string, deviceId: string | undefined, options: CallOptions): Promise<unknown> {
+    if (!isMatrixError(e, 'unsupported')) return e
+    let metadata: AuthMetadata
+    try {
+      metadata = await this.authMetadata(options)
+    } catch {
+      return e
+    }
+    const url = accountManagementUrl(metadata, action, deviceId)
+    if (!url) return e
+    return e.with({ accountManagementUrl: url, message: `${e.message.replace(/\.$/, '')}: ${url}` })
+  }
+
+  private async refreshIfExpiring(): Promise<void> {
+    const c = this.creds
+    if (!c?.refreshToken || c.expiresAt === undefined) return
+    if (this.transport.now() < c.expiresAt - EXPIRY_MARGIN_MS) return
+    try {
+      await this.renew(c.accessToken)
+    } catch (e) {
+      // A renewal the server refused ends the session; anything else (network) is left to the
+      // call itself, whose token may well still work.
+      if (isMatrixError(e, 'logged-out') || isMatrixError(e, 'persist') || isMatrixError(e, 'user-locked')) throw e
+    }
+  }
+
+  /** After M_UNKNOWN_TOKEN: renew once for everyone who saw the same token fail. */
+  private async renewAfterRejection(token: string | undefined, rejection: MatrixError): Promise<void> {
+    try {
+      await this.renew(token)
+    } catch (e) {
+      if (isMatrixError(e, 'logged-out') && e.endpoint === 'refresh') {
+        // The spec: soft logout only if the refresh failure says soft_logout: true.
+        throw rejection.with({ softLogout: e.softLogout, message: loggedOutSentence(this.host, e.softLogout), cause: e })
+      }
+      if (isMatrixError(e, 'http') && e.endpoint === 'refresh' && e.status !== undefined && e.status < 500) {
+        throw rejection.with({ softLogout: false, message: loggedOutSentence(this.host, false), cause: e })
+      }
+      throw e
+    }
+  }
+
+  /**
+   * Single-flight renewal. `failedToken` is the access token the caller saw rejected (or found
+   * expiring); if the session has moved on since, the renewal already happened and is not repeated.
+   */
+  private renew(failedToken: string | undefined): Promise<Credentials> {
+    if (this.refreshing) return this.refreshing
+    const current = this.creds
+    if (failedToken !== undefined && current && current.accessToken !== failedToken) return Promise.resolve({ ...current })
+    this.refreshing = this.doRenew().finally(() => (this.refreshing = null))
+    return this.refreshing
+  }
+
+  private async doRenew(): Promise<Credentials> {
+    const current = this.creds
+    if (!current?.refreshToken) {
+      throw new MatrixError({ kind: 'logged-out', endpoint: 'refresh', host: this.host, message: `The session on ${this.host} cannot be renewed: it has no refresh token; sign in again.` })
+    }
+    const versions = await this.versionsForPaths({})
+    const r = await this.transport.send(refresh, { refreshToken: current.refreshToken }, { baseUrl: this.baseUrl, versions, secrets: [current.accessToken] })
+    const next: Credentials = { accessToken: r.accessToken, refreshToken: r.refreshToken ?? current.refreshToken }
+    if (r.expiresInMs !== undefined) next.expiresAt = this.transport.now() + r.expiresInMs
+    if (this.onCredentials) {
+      try {
+        await this.onCredentials({ ...next })
+      } catch (cause) {
+        // Not used, so the old refresh token stays valid (spec: it is revoked only once the new
+        // tokens are used) and the next call can renew again.
+        throw new MatrixError({
+          kind: 'persist',
+          endpoint: 'refresh',
+          host: this.host,
+          message: `The renewed session for ${this.host} could not be saved, so it was not used.`,
+          cause,
+          secrets: [next.accessToken, next.refreshToken, current.refreshToken],
+        })
+      }
+    }
+    this.creds = next
+    return { ...next }
+  }
+}
+
+function isVersionList(v: ServerVersions | readonly string[]): v is readonly string[] {
+  return Array.isArray(v)
+}
+
+/** mxc://server/mediaId → its parts, or null. */
+export function parseMxc(uri: string): { serverName: string; mediaId: string } | null {
+  const m = /^mxc:\/\/([^/]+)\/([A-Za-z0-9_-]+)$/.exec(uri)
+  if (!m || !m[1] || !m[2]) return null
+  return { serverName: m[1], mediaId: m[2] }
+}
+
+export type { AnyEndpoint }

@@ -1,0 +1,193 @@
+// The one generic `send(endpoint, params)`: path by the server's versions, base URL, bearer token,
+// JSON, timeouts, and waiting out 429s within bounds. Everything endpoint-specific is in the
+// descriptor; everything session-specific (refresh, UIA) is in client.ts and uia.ts.
+
+import type { Endpoint } from './endpoint'
+import { MatrixError } from './errors'
+import { HttpFailure, httpRequest, type HttpResponse } from './http'
+import { readResponse } from './response'
+import { networkSentence } from './sentences'
+import { selectPath, type ServerVersions } from './spec-versions'
+
+export interface TransportOptions {
+  /** No TCP connection within this long is a 'timeout' error. Default 10 s. */
+  connectTimeoutMs?: number
+  /** The whole call, 429 waits included, must finish within this long. Default 30 s. */
+  timeoutMs?: number
+  /** How many times a 429 is waited out and retried. Default 3. */
+  maxRateLimitRetries?: number
+  /** A 429 asking for a longer wait than this is reported at once (with retryAfterMs), not waited. Default 10 s. */
+  maxRateLimitWaitMs?: number
+  /** Injected for tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Injected for tests: the clock used for Retry-After dates, deadlines and expiry. */
+  now?: () => number
+  userAgent?: string
+  /** Answers longer than this are refused (a device list of 10,000 is about 1.5 MB). Default 32 MiB. */
+  maxBodyBytes?: number
+}
+
+export interface SendContext {
+  /** The base URL (for unversioned endpoints such as the well-known file: the origin to ask). */
+  baseUrl: string
+  /** What the server advertised; null or absent = assume the newest paths. */
+  versions?: ServerVersions | null
+  accessToken?: string
+  signal?: AbortSignal
+  /** Overrides the transport's total timeout for this call. */
+  timeoutMs?: number
+  /** More strings to keep out of error messages. */
+  secrets?: readonly (string | undefined)[]
+}
+
+/** Per-call options every client method takes. */
+export interface CallOptions {
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+const DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  timeoutMs: 30_000,
+  maxRateLimitRetries: 3,
+  maxRateLimitWaitMs: 10_000,
+  maxBodyBytes: 32 * 1024 * 1024,
+  userAgent: 'Latchkey',
+}
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'))
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(new Error('aborted'))
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** host[:port] of a base URL, as sentences name it. */
+export function hostOf(baseUrl: string): string {
+  return URL.canParse(baseUrl) ? new URL(baseUrl).host : baseUrl
+}
+
+export function trimBaseUrl(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '')
+}
+
+export class Transport {
+  readonly connectTimeoutMs: number
+  readonly timeoutMs: number
+  readonly maxRateLimitRetries: number
+  readonly maxRateLimitWaitMs: number
+  readonly maxBodyBytes: number
+  readonly userAgent: string
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  readonly now: () => number
+
+  constructor(options: TransportOptions = {}) {
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs
+    this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs
+    this.maxRateLimitRetries = options.maxRateLimitRetries ?? DEFAULTS.maxRateLimitRetries
+    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? DEFAULTS.maxRateLimitWaitMs
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes
+    this.userAgent = options.userAgent ?? DEFAULTS.userAgent
+    this.sleep = options.sleep ?? defaultSleep
+    this.now = options.now ?? Date.now
+  }
+
+  /** The URL this call goes to. Path parameters are percent-encoded; the token is never in it. */
+  url<P>(endpoint: Endpoint<P, unknown>, params: P, ctx: Pick<SendContext, 'baseUrl' | 'versions'>): URL {
+    const parts = endpoint.request(params)
+    const template = selectPath(endpoint.history, endpoint.unversioned ? null : (ctx.versions ?? null))
+    const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = parts.path?.[name]
+      if (value === undefined) throw new Error(`${endpoint.name}: no value for path parameter ${name}`)
+      return encodeURIComponent(value)
+    })
+    const base = endpoint.unversioned && endpoint.name === 'wellKnown' ? new URL(ctx.baseUrl).origin : trimBaseUrl(ctx.baseUrl)
+    const url = new URL(base + path)
+    for (const [k, v] of Object.entries(parts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v))
+    return url
+  }
+
+  async send<P, R>(endpoint: Endpoint<P, R>, params: P, ctx: SendContext): Promise<R> {
+    const host = hostOf(ctx.baseUrl)
+    const secrets = [ctx.accessToken, ...(ctx.secrets ?? []), ...(endpoint.secrets?.(params) ?? [])]
+    const timeoutMs = ctx.timeoutMs ?? this.timeoutMs
+    const started = this.now()
+    const url = this.url(endpoint, params, ctx)
+    const parts = endpoint.request(params)
+
+    const headers: Record<string, string> = {
+      Accept: endpoint.response.kind === 'json' ? 'application/json' : 'image/*, */*;q=0.5',
+      'User-Agent': this.userAgent,
+    }
+    if (endpoint.auth !== 'none' && ctx.accessToken) headers.Authorization = `Bearer ${ctx.accessToken}`
+    if (endpoint.auth === 'required' && !ctx.accessToken) {
+      throw new MatrixError({ kind: 'logged-out', endpoint: endpoint.name, host, message: `Not signed in to ${host}.` })
+    }
+    let body: Uint8Array | undefined
+    if (parts.body !== undefined) {
+      body = Buffer.from(JSON.stringify(parts.body), 'utf8')
+      headers['Content-Type'] = 'application/json'
+    }
+
+    for (let attempt = 0; ; attempt++) {
+      const remaining = timeoutMs - (this.now() - started)
+      let res: HttpResponse
+      try {
+        if (remaining <= 0) throw new HttpFailure('timeout', undefined, false, host)
+        const request = {
+          url,
+          method: endpoint.method,
+          headers,
+          connectTimeoutMs: this.connectTimeoutMs,
+          timeoutMs: remaining,
+          maxBodyBytes: this.maxBodyBytes,
+          maxRedirects: endpoint.followRedirects ? 5 : 0,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(body ? { body } : {}),
+        }
+        res = await httpRequest(request)
+      } catch (e) {
+        if (!(e instanceof HttpFailure)) throw e
+        throw this.failure(endpoint, e, host, timeoutMs, secrets)
+      }
+      // After a redirect the answer comes from another host: name that one.
+      const answeringHost = res.url.host
+      try {
+        return readResponse(endpoint as Endpoint<never, R>, res, { host: answeringHost, secrets, now: this.now })
+      } catch (e) {
+        if (!(e instanceof MatrixError) || e.kind !== 'rate-limited' || attempt >= this.maxRateLimitRetries) throw e
+        // Without a hint from the server, back off 1 s, 2 s, 4 s.
+        const wait = e.retryAfterMs ?? 1000 * 2 ** attempt
+        const left = timeoutMs - (this.now() - started)
+        if (wait > this.maxRateLimitWaitMs || wait >= left) throw e
+        try {
+          await this.sleep(wait, ctx.signal)
+        } catch {
+          throw this.failure(endpoint, new HttpFailure('cancelled', undefined, false, host), host, timeoutMs, secrets)
+        }
+      }
+    }
+  }
+
+  private failure(endpoint: Endpoint<never, unknown>, f: HttpFailure, host: string, timeoutMs: number, secrets: readonly (string | undefined)[]): MatrixError {
+    const failingHost = f.host ?? host
+    const kind =
+      f.reason === 'connect-timeout' || f.reason === 'timeout'
+        ? 'timeout'
+        : f.reason === 'cancelled'
+          ? 'cancelled'
+          : f.reason === 'network'
+            ? 'network'
+            : 'malformed'
+    const message = networkSentence(failingHost, endpoint.label, f, { connectTimeoutMs: this.connectTimeoutMs, timeoutMs })
+    return new MatrixError({ kind, endpoint: endpoint.name, host: failingHost, message, cause: f, secrets })
+  }
+}
