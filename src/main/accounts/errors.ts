@@ -37,6 +37,8 @@ export class RegistryError extends Error {
 export type SecretStoreErrorCode =
   /** The stored secret is not JSON of the expected shape; only that account is affected. */
   | 'corrupt-secret'
+  /** A caller tried to store a secret without an access token (or with a malformed field). */
+  | 'invalid-secret'
   /** The keychain refused or failed the call. */
   | 'keychain-failed'
 
