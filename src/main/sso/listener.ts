@@ -120,9 +120,7 @@ export async function startRedirectListener(options: RedirectListenerOptions): P
 
   let phase: Phase = 'waiting'
   let closing = false
-  let expectation: Expectation | undefined
   let held: ServerResponse | undefined
-  let waitTimer: NodeJS.Timeout | undefined
   let respondTimer: NodeJS.Timeout | undefined
 
   let resolveResult!: (redirect: RedirectResult) => void
@@ -142,10 +140,13 @@ export async function startRedirectListener(options: RedirectListenerOptions): P
 
   const address = await listen(server)
   const host = `${address.address}:${address.port}`
-  expectation = kind === 'sso' ? { kind, path, host } : { kind, path, host, state: state ?? '' }
+  const expectation: Expectation = kind === 'sso' ? { kind, path, host } : { kind, path, host, state: state ?? '' }
+  const waitTimer = setTimeout(() => fail(timeoutError(timeoutMs)), timeoutMs)
+  signal?.addEventListener('abort', cancel, { once: true })
+  if (signal?.aborted) cancel() // aborted while the port was being opened
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
-    if (phase !== 'waiting' || expectation === undefined) {
+    if (phase !== 'waiting') {
       const used = isRedirectPath(req.url, path)
       send(res, used ? 410 : 404, used ? alreadyUsedPage() : notFoundPage())
       return
@@ -212,9 +213,6 @@ export async function startRedirectListener(options: RedirectListenerOptions): P
     server.close()
     server.closeAllConnections()
   }
-
-  waitTimer = setTimeout(() => fail(timeoutError(timeoutMs)), timeoutMs)
-  signal?.addEventListener('abort', cancel, { once: true })
 
   return {
     kind,
