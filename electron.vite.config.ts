@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import { trimJsQr } from './src/renderer/build/trimJsQr'
 
 export default defineConfig({
   main: {
@@ -21,7 +22,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [vue()],
+    plugins: [vue(), trimJsQr()],
     build: {
       outDir: 'out/renderer',
       rolldownOptions: { input: { index: resolve('src/renderer/index.html') } },

@@ -1,0 +1,178 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Device } from '../../../shared/contract'
+import { ContractError } from '../../../shared/errors'
+import App from '../App.vue'
+import { useBridge } from '../api'
+import { fakeBridge, makeAccount, makeDevices, makeSnapshot, type FakeBridge } from '../testing/fakeBridge'
+
+let fake: FakeBridge
+let wrapper: VueWrapper | undefined
+
+const alice = makeAccount({ userId: '@alice:example.org', displayName: 'Alice', order: 0 })
+const bob = makeAccount({ userId: '@bob:example.org', displayName: 'Bob', order: 1, status: 'soft-logged-out' })
+
+async function mountApp(devices: Device[] = makeDevices(5)): Promise<VueWrapper> {
+  fake = fakeBridge({
+    listAccounts: () => makeSnapshot([alice, bob], alice.id),
+    setActive: ({ accountId }) => makeSnapshot([alice, bob], accountId),
+    listDevices: () => devices,
+    renameDevice: ({ deviceId, displayName }) => ({ ...devices.find((d) => d.deviceId === deviceId)!, displayName }),
+  })
+  useBridge(fake.bridge)
+  setActivePinia(createPinia())
+  wrapper = mount(App, { attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+beforeEach(() => {
+  document.body.innerHTML = ''
+})
+afterEach(() => wrapper?.unmount())
+
+describe('the account switcher', () => {
+  it('shows each account with its name, user id, homeserver and status', async () => {
+    const app = await mountApp()
+    const rows = app.findAll('nav .account')
+    expect(rows.map((r) => r.find('.name').text())).toEqual(['Alice', 'Bob'])
+    expect(rows[0]!.text()).toContain('@alice:example.org')
+    expect(rows[0]!.text()).toContain('matrix.example.org')
+    expect(rows[1]!.text()).toContain('Needs sign-in')
+    expect(rows[0]!.attributes('aria-current')).toBe('true')
+  })
+
+  it('switches account with Ctrl+2', async () => {
+    const app = await mountApp()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '2', ctrlKey: true }))
+    await flushPromises()
+    expect(fake.callsOf('setActive')).toEqual([{ accountId: bob.id }])
+    expect(app.find('main h2').text()).toBe('Bob')
+  })
+
+  it('offers one-click sign-in again for an account whose session ended', async () => {
+    const app = await mountApp()
+    const relogin = app.findAll('nav button').filter((b) => b.text().startsWith('Sign in again'))
+    expect(relogin).toHaveLength(1)
+    expect(relogin[0]!.text()).toContain('@bob:example.org')
+  })
+
+  it('moves the focused account down with Alt+ArrowDown', async () => {
+    const app = await mountApp()
+    fake.handlers.reorder = ({ accountIds }) =>
+      makeSnapshot(accountIds.map((id, order) => ({ ...[alice, bob].find((a) => a.id === id)!, order })), alice.id)
+    await app.find(`[data-account="${alice.id}"]`).trigger('keydown', { key: 'ArrowDown', altKey: true })
+    await flushPromises()
+    expect(fake.callsOf('reorder')).toEqual([{ accountIds: [bob.id, alice.id] }])
+    expect(app.findAll('nav .account .name').map((n) => n.text())).toEqual(['Bob', 'Alice'])
+  })
+})
+
+describe('the devices view', () => {
+  it('pins this device on top and lists the others by last activity', async () => {
+    const app = await mountApp()
+    expect(app.find('.pinned').text()).toContain('This device')
+    const ids = app.findAll('ul[aria-label="Other devices"] .mono').map((n) => n.text())
+    const expected = makeDevices(5)
+      .filter((d) => !d.current)
+      .sort((a, b) => b.lastSeenTs! - a.lastSeenTs!)
+      .map((d) => d.deviceId)
+    expect(ids).toEqual(expected)
+  })
+
+  it('renders only a window of rows out of 10,000 devices, and filters them', async () => {
+    const app = await mountApp(makeDevices(10_000))
+    const rows = app.findAll('ul[aria-label="Other devices"] > li')
+    expect(rows.length).toBeGreaterThan(5)
+    expect(rows.length).toBeLessThan(60)
+    expect(rows[0]!.attributes('aria-setsize')).toBe('9999')
+    await app.find('#device-search').setValue('Phone 4242')
+    expect(app.findAll('ul[aria-label="Other devices"] > li').map((r) => r.find('.name').text())).toEqual(['Phone 4242'])
+  })
+
+  it('marks devices not seen for 90 days', async () => {
+    const app = await mountApp()
+    const old = app.findAll('ul[aria-label="Other devices"] > li').filter((r) => r.text().includes('Inactive 90+ days'))
+    const now = Date.now()
+    const expected = makeDevices(5).filter((d) => !d.current && now - d.lastSeenTs! >= 90 * 24 * 3600_000)
+    expect(old).toHaveLength(expected.length)
+    expect(expected.length).toBeGreaterThan(0)
+  })
+
+  it('renames a device in place', async () => {
+    const app = await mountApp()
+    const row = () => app.findAll('ul[aria-label="Other devices"] > li')[0]!
+    await row().find('button[aria-label^="Rename"]').trigger('click')
+    await row().find('input.input').setValue('Work laptop')
+    await row().find('form').trigger('submit')
+    await flushPromises()
+    expect(fake.callsOf('renameDevice')[0]).toMatchObject({ accountId: alice.id, displayName: 'Work laptop' })
+    expect(app.text()).toContain('Work laptop')
+  })
+
+  it('says how many devices a batch sign-out covers before it starts', async () => {
+    const app = await mountApp()
+    const boxes = app.findAll('ul[aria-label="Other devices"] input[type="checkbox"]')
+    await boxes[0]!.setValue(true)
+    await boxes[1]!.setValue(true)
+    const button = app.findAll('button').find((b) => b.text() === 'Sign out 2 devices')!
+    await button.trigger('click')
+    await flushPromises()
+    const dialog = app.find('dialog')
+    expect(dialog.find('h2').text()).toBe('Sign out 2 devices?')
+    expect(dialog.text()).toContain('stays signed in')
+  })
+})
+
+describe('adding an account', () => {
+  async function openDialog(): Promise<VueWrapper> {
+    const app = await mountApp()
+    await app.findAll('nav button').find((b) => b.text().includes('Add account'))!.trigger('click')
+    return app
+  }
+
+  it('puts an unreachable server error next to the server field', async () => {
+    const app = await openDialog()
+    fake.handlers.discover = () => {
+      throw new ContractError({ code: 'unreachable', message: 'nowhere.invalid could not be reached.' })
+    }
+    await app.find('#server-input').setValue('nowhere.invalid')
+    await app.find('dialog form').trigger('submit')
+    await flushPromises()
+    expect(app.find('#server-error').text()).toBe('nowhere.invalid could not be reached.')
+    expect(app.find('#server-input').attributes('aria-invalid')).toBe('true')
+  })
+
+  it('shows what the server offers, then puts a refused password next to the password field', async () => {
+    const app = await openDialog()
+    fake.handlers.discover = ({ server }) => ({
+      input: server,
+      serverName: 'example.org',
+      baseUrl: 'https://matrix.example.org',
+      versions: ['v1.11'],
+      password: true,
+      loginToken: true,
+      sso: true,
+      identityProviders: [{ id: 'oidc-github', name: 'GitHub' }],
+      getLoginToken: true,
+      oauthAwarePreferred: false,
+      oauth: { offered: false },
+      warnings: [],
+    })
+    fake.handlers.addWithPassword = () => {
+      throw new ContractError({ code: 'wrong-credentials', message: 'example.org refused the password.' })
+    }
+    await app.find('#server-input').setValue('example.org')
+    await app.find('dialog form').trigger('submit')
+    await flushPromises()
+    expect(app.find('dialog').text()).toContain('Continue with GitHub')
+    await app.find('#username-input').setValue('alice')
+    await app.find('#password-input').setValue('nope')
+    await app.find('#password-input').element.form!.dispatchEvent(new Event('submit'))
+    await flushPromises()
+    expect(app.find('#password-error').text()).toBe('example.org refused the password.')
+    expect(fake.callsOf('addWithPassword')[0]).toMatchObject({ identifier: { kind: 'user', user: 'alice' } })
+  })
+})

@@ -1,0 +1,47 @@
+import type { Device } from '../../../shared/contract'
+
+export const INACTIVE_AFTER_MS = 90 * 24 * 3600_000
+
+export type DeviceFilter = 'all' | 'active' | 'inactive'
+
+export function isInactive(device: Device, now: number): boolean {
+  return device.lastSeenTs !== undefined && now - device.lastSeenTs >= INACTIVE_AFTER_MS
+}
+
+/** The other devices, most recently seen first; never-seen ones last, then by id for stability. */
+export function sortOthers(devices: readonly Device[]): Device[] {
+  return devices
+    .filter((d) => !d.current)
+    .sort(
+      (a, b) =>
+        (b.lastSeenTs ?? -Infinity) - (a.lastSeenTs ?? -Infinity) ||
+        (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0),
+    )
+}
+
+const haystacks = new WeakMap<Device, string>()
+
+function haystack(device: Device): string {
+  let text = haystacks.get(device)
+  if (text === undefined) {
+    text = `${device.displayName ?? ''}\n${device.deviceId}\n${device.lastSeenIp ?? ''}`.toLowerCase()
+    haystacks.set(device, text)
+  }
+  return text
+}
+
+/** Search matches the name, the device id or the IP address, case-insensitively. */
+export function filterDevices(
+  devices: readonly Device[],
+  query: string,
+  filter: DeviceFilter,
+  now: number,
+): Device[] {
+  const needle = query.trim().toLowerCase()
+  if (needle === '' && filter === 'all') return devices as Device[]
+  return devices.filter(
+    (d) =>
+      (filter === 'all' || isInactive(d, now) === (filter === 'inactive')) &&
+      (needle === '' || haystack(d).includes(needle)),
+  )
+}

@@ -1,0 +1,13 @@
+import type { UserIdentifier } from '../../../shared/contract'
+
+/**
+ * What a person types in "Username" becomes a Matrix identifier: an email address when it looks
+ * like one, else a user (a localpart or a full @user:server id, which the server accepts as is).
+ */
+export function toIdentifier(input: string): UserIdentifier {
+  const value = input.trim()
+  if (!value.startsWith('@') && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+    return { kind: 'email', address: value }
+  }
+  return { kind: 'user', user: value }
+}

@@ -1,0 +1,315 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { Account, AccountsSnapshot, Discovery, UserIdentifier } from '../../../shared/contract'
+import { api } from '../api'
+import { hasCode, sentence } from '../lib/errors'
+import { useNotices } from './notices'
+import { usePrompts } from './prompts'
+
+export interface SsoPending {
+  requestId: string
+  url: string
+  server: string
+}
+
+/** A short name for an account in sentences: its display name, else its user id. */
+export function accountName(account: Account): string {
+  return account.displayName || account.userId
+}
+
+/**
+ * The accounts as main reports them: the list, which one is active, where secrets live. Every
+ * `accountsChanged` event replaces the mirror; actions update it from what main answers.
+ */
+export const useAccounts = defineStore('accounts', () => {
+  const notices = useNotices()
+  const prompts = usePrompts()
+
+  const list = shallowRef<Account[]>([])
+  const activeId = ref<string | null>(null)
+  const storage = ref<AccountsSnapshot['storage']>('keychain')
+  const storageNotice = ref<string | undefined>()
+  const loaded = ref(false)
+  /** data: URLs by account id, for the avatar each account had when it was fetched. */
+  const avatars = ref<Record<string, { mxc: string; url: string | null }>>({})
+  const sso = shallowRef<SsoPending | null>(null)
+
+  const ordered = computed(() => [...list.value].sort((a, b) => a.order - b.order))
+  const active = computed(() => list.value.find((a) => a.id === activeId.value) ?? null)
+
+  function apply(snapshot: AccountsSnapshot): void {
+    list.value = snapshot.accounts
+    activeId.value = snapshot.activeId
+    storage.value = snapshot.storage
+    storageNotice.value = snapshot.storageNotice
+    loaded.value = true
+    void refreshAvatars()
+  }
+
+  function replace(account: Account): void {
+    const known = list.value.some((a) => a.id === account.id)
+    list.value = known ? list.value.map((a) => (a.id === account.id ? account : a)) : [...list.value, account]
+  }
+
+  async function refreshAvatars(): Promise<void> {
+    const wanted = list.value.filter((a) => a.avatarUrl && avatars.value[a.id]?.mxc !== a.avatarUrl)
+    await Promise.all(
+      wanted.map(async (account) => {
+        const mxc = account.avatarUrl!
+        avatars.value = { ...avatars.value, [account.id]: { mxc, url: null } }
+        try {
+          const url = await api().avatar({ accountId: account.id })
+          avatars.value = { ...avatars.value, [account.id]: { mxc, url } }
+        } catch {
+          // An avatar that cannot be fetched falls back to initials; it is not worth a notice.
+        }
+      }),
+    )
+  }
+
+  function avatarOf(accountId: string): string | null {
+    return avatars.value[accountId]?.url ?? null
+  }
+
+  async function load(): Promise<void> {
+    apply(await notices.track('Loading your accounts…', () => api().listAccounts()))
+  }
+
+  async function select(accountId: string): Promise<void> {
+    if (accountId === activeId.value) return
+    const before = activeId.value
+    activeId.value = accountId
+    try {
+      apply(await notices.track('Switching account…', () => api().setActive({ accountId })))
+    } catch {
+      activeId.value = before
+    }
+  }
+
+  /** Moves an account to a position in the list (drag and drop, or Alt+arrow keys). */
+  async function move(accountId: string, toIndex: number): Promise<void> {
+    const ids = ordered.value.map((a) => a.id)
+    const from = ids.indexOf(accountId)
+    const to = Math.max(0, Math.min(ids.length - 1, toIndex))
+    if (from < 0 || from === to) return
+    ids.splice(from, 1)
+    ids.splice(to, 0, accountId)
+    const before = list.value
+    // Show the new order at once; main's answer (or the old order, on failure) replaces it.
+    list.value = ids.map((id, order) => ({ ...before.find((a) => a.id === id)!, order }))
+    try {
+      apply(await notices.track('Saving the new order…', () => api().reorder({ accountIds: ids })))
+    } catch {
+      list.value = before
+    }
+  }
+
+  async function relabel(accountId: string, label: string | undefined, color: string | undefined): Promise<void> {
+    const args: { accountId: string; label?: string; color?: string } = { accountId }
+    if (label !== undefined) args.label = label
+    if (color !== undefined) args.color = color
+    replace(await notices.track('Saving the label…', () => api().relabel(args)))
+  }
+
+  async function checkAll(): Promise<void> {
+    apply(await notices.track('Checking every account with its server…', () => api().checkAll()))
+  }
+
+  function discover(server: string): Promise<Discovery> {
+    return notices.track(`Looking up ${server}…`, () => api().discover({ server }), { quiet: true })
+  }
+
+  async function added(account: Account): Promise<Account> {
+    replace(account)
+    await select(account.id)
+    notices.push('info', `Signed in as ${account.userId}.`)
+    return account
+  }
+
+  async function addWithPassword(server: string, identifier: UserIdentifier, password: string): Promise<Account> {
+    const account = await notices.track(
+      `Signing in to ${server}…`,
+      () => api().addWithPassword({ server, identifier, password }),
+      { quiet: true },
+    )
+    return added(account)
+  }
+
+  async function addWithLoginToken(payload: string, server?: string): Promise<Account> {
+    const args = server ? { payload, server } : { payload }
+    const account = await notices.track('Signing in with the login token…', () => api().addWithLoginToken(args), {
+      quiet: true,
+    })
+    return added(account)
+  }
+
+  /**
+   * SSO: main opens the identity provider's page in the browser and waits for the redirect;
+   * the window shows that it is waiting, and can cancel.
+   */
+  async function signInWithSso(server: string, idpId?: string, accountId?: string): Promise<Account> {
+    const args: { server: string; idpId?: string; accountId?: string } = { server }
+    if (idpId) args.idpId = idpId
+    if (accountId) args.accountId = accountId
+    const account = await notices.track(
+      'Waiting for you to finish signing in in your browser…',
+      async () => {
+        const { requestId, url } = await api().beginSso(args)
+        sso.value = { requestId, url, server }
+        try {
+          return await api().completeSso({ requestId })
+        } finally {
+          sso.value = null
+        }
+      },
+      { quiet: true },
+    )
+    return added(account)
+  }
+
+  async function cancelSso(): Promise<void> {
+    const pending = sso.value
+    if (!pending) return
+    sso.value = null
+    await api()
+      .cancelSso({ requestId: pending.requestId })
+      .catch(() => undefined)
+  }
+
+  /**
+   * One click from the sidebar: ask for the password (or offer SSO, as the server allows) and sign
+   * in again on the same device.
+   */
+  async function reLogin(accountId: string): Promise<void> {
+    const account = list.value.find((a) => a.id === accountId)
+    if (!account) return
+    let stages = ['m.login.password']
+    try {
+      const found = await notices.track(`Checking how ${account.serverName} signs people in…`, () =>
+        api().discover({ server: account.homeserverUrl }),
+      )
+      stages = [...(found.password ? ['m.login.password'] : []), ...(found.sso ? ['m.login.sso'] : [])]
+    } catch {
+      return
+    }
+    let error: string | undefined
+    for (;;) {
+      const auth = await prompts.askAuth({
+        title: 'Sign in again',
+        reason: `Your session on ${account.serverName} ended. Sign in again to keep using this device (${account.deviceId}).`,
+        userId: account.userId,
+        stages,
+        ...(error ? { error } : {}),
+      })
+      if (!auth) return
+      try {
+        if (auth.type === 'sso') {
+          await signInWithSso(account.homeserverUrl, undefined, account.id)
+        } else {
+          replace(
+            await notices.track(
+              `Signing in to ${account.serverName}…`,
+              () => api().reLogin({ accountId, password: auth.password }),
+              { quiet: true },
+            ),
+          )
+          notices.push('info', `Signed in again as ${account.userId}.`)
+        }
+        return
+      } catch (failure) {
+        if (hasCode(failure, 'wrong-credentials')) {
+          error = failure.message
+          continue
+        }
+        if (!hasCode(failure, 'cancelled')) notices.push('error', sentence(failure))
+        return
+      }
+    }
+  }
+
+  async function logout(accountId: string): Promise<void> {
+    const account = list.value.find((a) => a.id === accountId)
+    if (!account) return
+    const ok = await prompts.confirm({
+      title: `Sign out of ${account.userId}?`,
+      body: [
+        `Latchkey's own session on ${account.serverName} ends: device ${account.deviceId} is signed out and its encryption keys are deleted by the server.`,
+        'Your other devices stay signed in.',
+        `Latchkey then removes ${account.userId} from its list. If the server cannot be reached, the account stays marked "Signing out" and Latchkey tries again at the next check.`,
+      ],
+      confirmLabel: 'Sign out',
+      danger: true,
+    })
+    if (!ok) return
+    const result = await notices.track(`Signing out of ${account.userId}…`, () => api().logout({ accountId }))
+    notices.push(result.outcome === 'logged-out' ? 'info' : 'warning', result.message)
+  }
+
+  async function logoutAll(accountId: string, deviceCount?: number): Promise<void> {
+    const account = list.value.find((a) => a.id === accountId)
+    if (!account) return
+    const devices =
+      deviceCount === undefined
+        ? 'every device'
+        : `all ${deviceCount.toLocaleString('en')} device${deviceCount === 1 ? '' : 's'}`
+    const ok = await prompts.confirm({
+      title: `Sign out of ${account.userId} everywhere?`,
+      body: [
+        `Every session of ${account.userId} ends at once — ${devices}, including Latchkey's own (${account.deviceId}).`,
+        'The server deletes those devices and the encryption keys stored on them: messages that only they could decrypt become unreadable unless you use key backup.',
+        `Latchkey then removes ${account.userId} from its list; to use it again, sign in anew.`,
+      ],
+      confirmLabel: 'Sign out everywhere',
+      danger: true,
+    })
+    if (!ok) return
+    const result = await notices.track(`Signing out of ${account.userId} everywhere…`, () =>
+      api().logoutAll({ accountId }),
+    )
+    notices.push(result.outcome === 'logged-out' ? 'info' : 'warning', result.message)
+  }
+
+  async function forget(accountId: string): Promise<void> {
+    const account = list.value.find((a) => a.id === accountId)
+    if (!account) return
+    const ok = await prompts.confirm({
+      title: `Forget ${account.userId} without signing out?`,
+      body: [
+        `Latchkey removes the account and its saved session from this computer, but does not tell ${account.serverName}.`,
+        `Device ${account.deviceId} stays signed in on the server until you sign it out from another device.`,
+      ],
+      confirmLabel: 'Forget',
+      danger: true,
+    })
+    if (!ok) return
+    apply(await notices.track(`Forgetting ${account.userId}…`, () => api().forget({ accountId })))
+  }
+
+  api().on('accountsChanged', apply)
+
+  return {
+    list,
+    ordered,
+    active,
+    activeId,
+    storage,
+    storageNotice,
+    loaded,
+    sso,
+    avatarOf,
+    load,
+    select,
+    move,
+    relabel,
+    checkAll,
+    discover,
+    addWithPassword,
+    addWithLoginToken,
+    signInWithSso,
+    cancelSso,
+    reLogin,
+    logout,
+    logoutAll,
+    forget,
+  }
+})

@@ -1,0 +1,113 @@
+import { defineStore } from 'pinia'
+import { ref, shallowRef } from 'vue'
+import type { Account, Device } from '../../../shared/contract'
+import { api } from '../api'
+import { useNotices } from './notices'
+import { usePrompts } from './prompts'
+import { withUia } from './uia'
+
+export interface SignOutProgress {
+  accountId: string
+  done: number
+  total: number
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`
+
+/**
+ * Device lists by account, as main reports them. Lists are replaced, never mutated in place, and
+ * kept shallow: 10,000 devices must not become 10,000 reactive proxies.
+ */
+export const useDevices = defineStore('devices', () => {
+  const notices = useNotices()
+  const prompts = usePrompts()
+
+  const byAccount = shallowRef<Record<string, Device[]>>({})
+  const loading = ref<Record<string, boolean>>({})
+  const progress = shallowRef<SignOutProgress | null>(null)
+
+  function set(accountId: string, devices: Device[]): void {
+    byAccount.value = { ...byAccount.value, [accountId]: devices }
+  }
+
+  function of(accountId: string): Device[] | undefined {
+    return byAccount.value[accountId]
+  }
+
+  async function load(accountId: string): Promise<void> {
+    loading.value = { ...loading.value, [accountId]: true }
+    try {
+      set(accountId, await notices.track('Loading devices…', () => api().listDevices({ accountId })))
+    } finally {
+      loading.value = { ...loading.value, [accountId]: false }
+    }
+  }
+
+  async function rename(accountId: string, deviceId: string, displayName: string): Promise<Device> {
+    const device = await notices.track(
+      `Renaming ${deviceId}…`,
+      () => api().renameDevice({ accountId, deviceId, displayName }),
+      { quiet: true },
+    )
+    const list = byAccount.value[accountId]
+    if (list) set(accountId, list.map((d) => (d.deviceId === deviceId ? device : d)))
+    return device
+  }
+
+  /**
+   * Signs several devices out: a confirmation that says how many and what ends, then one
+   * authentication for the whole batch, then progress as main reports it.
+   */
+  async function signOut(account: Account, deviceIds: string[]): Promise<string[]> {
+    const accountId = account.id
+    const what = plural(deviceIds.length, 'device')
+    const ok = await prompts.confirm({
+      title: `Sign out ${what}?`,
+      body: [
+        `${deviceIds.length === 1 ? 'This device' : `These ${what}`} of ${account.userId} will be signed out at once: ${namesOf(accountId, deviceIds)}.`,
+        'Their sessions end and the server deletes the encryption keys stored on them. This device (Latchkey) stays signed in.',
+        'The server may ask for your password, or single sign-on, once for the whole batch.',
+      ],
+      confirmLabel: `Sign out ${what}`,
+      danger: true,
+    })
+    if (!ok) return []
+    progress.value = { accountId, done: 0, total: deviceIds.length }
+    try {
+      const { signedOut } = await notices.track(`Signing out ${what}…`, () =>
+        withUia(
+          { title: 'Confirm it is you', reason: `To sign out ${what}, confirm it is you.`, userId: account.userId },
+          (auth) => api().signOutDevices(auth ? { accountId, deviceIds, auth } : { accountId, deviceIds }),
+        ),
+      )
+      const gone = new Set(signedOut)
+      const list = byAccount.value[accountId]
+      if (list) set(accountId, list.filter((d) => !gone.has(d.deviceId)))
+      notices.push('info', `Signed out ${plural(signedOut.length, 'device')}.`)
+      return signedOut
+    } catch {
+      return []
+    } finally {
+      progress.value = null
+    }
+  }
+
+  /** "“Phone”, “Laptop” and 3 more" — enough for the person to recognise the batch. */
+  function namesOf(accountId: string, deviceIds: string[]): string {
+    const known = new Map((byAccount.value[accountId] ?? []).map((d) => [d.deviceId, d]))
+    const shown = deviceIds.slice(0, 3).map((id) => {
+      const name = known.get(id)?.displayName
+      return name ? `“${name}” (${id})` : id
+    })
+    const rest = deviceIds.length - shown.length
+    return rest > 0 ? `${shown.join(', ')} and ${rest.toLocaleString('en')} more` : shown.join(', ')
+  }
+
+  api().on('devicesChanged', ({ accountId, devices }) => set(accountId, devices))
+  api().on('progress', (event) => {
+    if (event.operation !== 'signOutDevices' || !event.accountId) return
+    progress.value = { accountId: event.accountId, done: event.done, total: event.total }
+  })
+
+  return { byAccount, loading, progress, of, load, rename, signOut }
+})

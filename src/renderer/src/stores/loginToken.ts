@@ -1,0 +1,62 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { LoginToken } from '../../../shared/contract'
+import { api } from '../api'
+import { hasCode, sentence } from '../lib/errors'
+import { useNotices } from './notices'
+import { withUia } from './uia'
+
+/** What the token panel shows for one account. */
+export type TokenState =
+  | { kind: 'none' }
+  | { kind: 'ready'; token: LoginToken }
+  /** The server does not let sessions make login tokens: one sentence why. */
+  | { kind: 'unsupported'; message: string }
+  /** The server asked to wait; the panel counts down instead of spinning. */
+  | { kind: 'rate-limited'; message: string; retryAt: number }
+  | { kind: 'failed'; message: string }
+
+/** Login tokens for signing in another device, one per account, with their expiry. */
+export const useLoginToken = defineStore('loginToken', () => {
+  const notices = useNotices()
+  const states = ref<Record<string, TokenState>>({})
+  const busy = ref<Record<string, boolean>>({})
+
+  function stateOf(accountId: string): TokenState {
+    return states.value[accountId] ?? { kind: 'none' }
+  }
+
+  function set(accountId: string, state: TokenState): void {
+    states.value = { ...states.value, [accountId]: state }
+  }
+
+  async function generate(accountId: string, userId: string): Promise<void> {
+    busy.value = { ...busy.value, [accountId]: true }
+    try {
+      const token = await notices.track(
+        'Making a login token…',
+        () =>
+          withUia(
+            { title: 'Confirm it is you', reason: 'To make a login token for another device, confirm it is you.', userId },
+            (auth) => api().generateLoginToken(auth ? { accountId, auth } : { accountId }),
+          ),
+        { quiet: true },
+      )
+      set(accountId, { kind: 'ready', token })
+    } catch (error) {
+      if (hasCode(error, 'cancelled')) return
+      if (hasCode(error, 'unsupported')) set(accountId, { kind: 'unsupported', message: error.message })
+      else if (hasCode(error, 'rate-limited')) {
+        set(accountId, { kind: 'rate-limited', message: error.message, retryAt: Date.now() + (error.retryAfterMs ?? 0) })
+      } else set(accountId, { kind: 'failed', message: sentence(error) })
+    } finally {
+      busy.value = { ...busy.value, [accountId]: false }
+    }
+  }
+
+  function clear(accountId: string): void {
+    set(accountId, { kind: 'none' })
+  }
+
+  return { states, busy, stateOf, generate, clear }
+})

@@ -1,0 +1,200 @@
+// @vitest-environment happy-dom
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { ContractError } from '../../../shared/errors'
+import { useBridge } from '../api'
+import { fakeBridge, makeAccount, makeDevice, makeSnapshot, type FakeBridge, type Handlers } from '../testing/fakeBridge'
+import { useAccounts } from './accounts'
+import { useDevices } from './devices'
+import { useLoginToken } from './loginToken'
+import { useNotices } from './notices'
+import { usePrompts } from './prompts'
+
+let fake: FakeBridge
+
+function setup(handlers: Handlers = {}): FakeBridge {
+  fake = fakeBridge(handlers)
+  useBridge(fake.bridge)
+  setActivePinia(createPinia())
+  return fake
+}
+
+/** Answers every prompt as a person would, recording what was asked. */
+function answerPrompts(answers: Array<boolean | string | null>): string[] {
+  const prompts = usePrompts()
+  const asked: string[] = []
+  prompts.$subscribe(() => {
+    const request = prompts.current
+    if (!request) return
+    asked.push(`${request.kind}: ${request.title}`)
+    const answer = answers.shift()
+    queueMicrotask(() => {
+      if (request.kind === 'confirm') request.resolve(answer === true)
+      else request.resolve(typeof answer === 'string' ? { type: 'password', password: answer } : null)
+    })
+  })
+  return asked
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+describe('the accounts store', () => {
+  beforeEach(() => setup())
+
+  it('mirrors the snapshot main sends with accountsChanged', () => {
+    const accounts = useAccounts()
+    const alice = makeAccount({ userId: '@alice:example.org', order: 1 })
+    const bob = makeAccount({ userId: '@bob:example.org', order: 0 })
+    fake.emit('accountsChanged', { ...makeSnapshot([alice, bob], bob.id), storage: 'memory', storageNotice: 'No keychain.' })
+    expect(accounts.ordered.map((a) => a.userId)).toEqual(['@bob:example.org', '@alice:example.org'])
+    expect(accounts.active?.userId).toBe('@bob:example.org')
+    expect(accounts.storageNotice).toBe('No keychain.')
+  })
+
+  it('shows a new order at once and sends it to main', async () => {
+    const accounts = useAccounts()
+    const [a, b, c] = [makeAccount({ order: 0 }), makeAccount({ order: 1 }), makeAccount({ order: 2 })]
+    fake.handlers.reorder = ({ accountIds }) =>
+      makeSnapshot(accountIds.map((id, order) => ({ ...[a, b, c].find((x) => x!.id === id)!, order })))
+    fake.emit('accountsChanged', makeSnapshot([a!, b!, c!]))
+    const moving = accounts.move(c!.id, 0)
+    expect(accounts.ordered.map((x) => x.id)).toEqual([c!.id, a!.id, b!.id])
+    await moving
+    expect(fake.callsOf('reorder')).toEqual([{ accountIds: [c!.id, a!.id, b!.id] }])
+  })
+
+  it('keeps the previous account active when switching fails, and says why', async () => {
+    const accounts = useAccounts()
+    const notices = useNotices()
+    const [a, b] = [makeAccount(), makeAccount()]
+    fake.handlers.setActive = () => {
+      throw new ContractError({ code: 'storage', message: 'Latchkey could not save the account list.' })
+    }
+    fake.emit('accountsChanged', makeSnapshot([a!, b!], a!.id))
+    await accounts.select(b!.id)
+    expect(accounts.activeId).toBe(a!.id)
+    expect(notices.items.map((n) => n.message)).toContain('Latchkey could not save the account list.')
+  })
+
+  it('fetches each avatar once, through the avatar call', async () => {
+    const accounts = useAccounts()
+    const a = makeAccount({ avatarUrl: 'mxc://example.org/abc' })
+    fake.handlers.avatar = () => 'data:image/png;base64,AAAA'
+    fake.emit('accountsChanged', makeSnapshot([a]))
+    fake.emit('accountsChanged', makeSnapshot([a]))
+    await flush()
+    expect(accounts.avatarOf(a.id)).toBe('data:image/png;base64,AAAA')
+    expect(fake.callsOf('avatar')).toHaveLength(1)
+  })
+})
+
+describe('signing devices out', () => {
+  beforeEach(() => setup())
+
+  it('confirms, asks for the password once for the whole batch, and drops the devices', async () => {
+    const devices = useDevices()
+    const account = makeAccount()
+    const list = [makeDevice({ current: true }), makeDevice(), makeDevice(), makeDevice()]
+    fake.handlers.signOutDevices = ({ deviceIds, auth }) => {
+      if (!auth) throw new ContractError({ code: 'auth-required', message: 'Confirm it is you.', authStages: ['m.login.password'] })
+      return { signedOut: deviceIds }
+    }
+    fake.emit('devicesChanged', { accountId: account.id, devices: list })
+    const asked = answerPrompts([true, 'correct horse'])
+    const ids = [list[1]!.deviceId, list[2]!.deviceId]
+    expect(await devices.signOut(account, ids)).toEqual(ids)
+    expect(asked).toEqual(['confirm: Sign out 2 devices?', 'auth: Confirm it is you'])
+    expect(fake.callsOf('signOutDevices')[1]).toMatchObject({ deviceIds: ids, auth: { type: 'password', password: 'correct horse' } })
+    expect(devices.of(account.id)?.map((d) => d.deviceId)).toEqual([list[0]!.deviceId, list[3]!.deviceId])
+  })
+
+  it('asks again beside the field when the password is refused', async () => {
+    const devices = useDevices()
+    const prompts = usePrompts()
+    const account = makeAccount()
+    fake.handlers.signOutDevices = ({ deviceIds, auth }) => {
+      if (!auth) throw new ContractError({ code: 'auth-required', message: 'Confirm.', authStages: ['m.login.password'] })
+      if (auth.type === 'password' && auth.password !== 'right') {
+        throw new ContractError({ code: 'wrong-credentials', message: 'example.org refused the password.' })
+      }
+      return { signedOut: deviceIds }
+    }
+    const errors: Array<string | undefined> = []
+    prompts.$subscribe(() => {
+      if (prompts.current?.kind === 'auth') errors.push(prompts.current.error)
+    })
+    answerPrompts([true, 'wrong', 'right'])
+    expect(await devices.signOut(account, ['X'])).toEqual(['X'])
+    expect(errors).toEqual([undefined, 'example.org refused the password.'])
+  })
+
+  it('does nothing when the person cancels the confirmation', async () => {
+    const devices = useDevices()
+    answerPrompts([false])
+    expect(await devices.signOut(makeAccount(), ['X'])).toEqual([])
+    expect(fake.callsOf('signOutDevices')).toHaveLength(0)
+  })
+
+  it('follows the progress main reports', () => {
+    const devices = useDevices()
+    fake.emit('progress', { operation: 'signOutDevices', accountId: 'acct-1', done: 200, total: 500 })
+    expect(devices.progress).toEqual({ accountId: 'acct-1', done: 200, total: 500 })
+  })
+})
+
+describe('login tokens', () => {
+  beforeEach(() => setup())
+
+  it('say in one sentence why the server does not offer them', async () => {
+    const tokens = useLoginToken()
+    fake.handlers.generateLoginToken = () => {
+      throw new ContractError({ code: 'unsupported', message: 'example.org does not let sessions make login tokens.' })
+    }
+    await tokens.generate('acct-1', '@a:example.org')
+    expect(tokens.stateOf('acct-1')).toEqual({ kind: 'unsupported', message: 'example.org does not let sessions make login tokens.' })
+  })
+
+  it('remember how long the server asked to wait', async () => {
+    const tokens = useLoginToken()
+    fake.handlers.generateLoginToken = () => {
+      throw new ContractError({ code: 'rate-limited', message: 'Too many tokens.', retryAfterMs: 30_000 })
+    }
+    const before = Date.now()
+    await tokens.generate('acct-1', '@a:example.org')
+    const state = tokens.stateOf('acct-1')
+    expect(state.kind).toBe('rate-limited')
+    expect(state.kind === 'rate-limited' && state.retryAt).toBeGreaterThanOrEqual(before + 30_000)
+  })
+
+  it('hold the token, its payload and expiry after the UIA prompt', async () => {
+    const tokens = useLoginToken()
+    const token = { token: 't0k', expiresAt: Date.now() + 120_000, payload: 'latchkey://login?token=t0k' }
+    fake.handlers.generateLoginToken = ({ auth }) => {
+      if (!auth) throw new ContractError({ code: 'auth-required', message: 'Confirm.', authStages: ['m.login.password'] })
+      return token
+    }
+    answerPrompts(['pw'])
+    await tokens.generate('acct-1', '@a:example.org')
+    expect(tokens.stateOf('acct-1')).toEqual({ kind: 'ready', token })
+  })
+})
+
+describe('notices', () => {
+  beforeEach(() => setup())
+
+  it('show progress while a call runs, and its error as a sentence when it fails', async () => {
+    const notices = useNotices()
+    let finish!: () => void
+    const running = notices.track('Checking…', () => new Promise<void>((_, reject) => (finish = () => reject(new ContractError({ code: 'unreachable', message: 'example.org could not be reached.' })))))
+    expect(notices.items.map((n) => [n.level, n.message])).toEqual([['progress', 'Checking…']])
+    finish()
+    await expect(running).rejects.toThrow('example.org could not be reached.')
+    expect(notices.items.map((n) => [n.level, n.message])).toEqual([['error', 'example.org could not be reached.']])
+  })
+
+  it('show the notices main sends', () => {
+    const notices = useNotices()
+    fake.emit('notice', { level: 'warning', message: 'No keychain answered.' })
+    expect(notices.items.map((n) => n.message)).toEqual(['No keychain answered.'])
+  })
+})
