@@ -1,0 +1,6 @@
+/** The ways of signing in; each yields Credentials. Thin on purpose: the protocol is in matrix/. */
+export { credentialsFrom, tokensOf, type Credentials, type Tokens } from './credentials'
+export { signInWithPassword, type PasswordSignIn } from './password'
+export { signInWithLoginToken, type TokenSignIn } from './login-token'
+export { ssoRedirectUrl, startSso, type PendingSso, type SsoStart } from './sso'
+export { offersSso, SSO_STAGE, withSsoUia, type SsoUiaOptions } from './uia-sso'
