@@ -96,7 +96,12 @@ async function exchangeWithRetry(req: HttpRequest): Promise<HttpResponse> {
   try {
     return await exchange(req)
   } catch (e) {
-    if (e instanceof StaleSocket) return exchange(req)
+    if (!(e instanceof StaleSocket)) throw e
+  }
+  try {
+    return await exchange(req)
+  } catch (e) {
+    if (e instanceof StaleSocket) throw new HttpFailure('network', 'ECONNRESET', false, req.url.host)
     throw e
   }
 }
