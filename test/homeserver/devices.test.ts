@@ -98,6 +98,14 @@ describe('DELETE /devices/{deviceId} with User-Interactive Authentication', () =
     expect(answer.status).toBe(200)
   })
 
+  it('accepts the password stage with an email identifier', async () => {
+    const bob = await login(t.hs, 'bob', 'builder')
+    const other = await login(t.hs, 'bob', 'builder')
+    const auth = { type: 'm.login.password', identifier: { type: 'm.id.thirdparty', medium: 'email', address: 'bob@example.org' }, password: 'builder' }
+    const answer = await call(t.hs, 'DELETE', `${DEVICES}/${other.deviceId}`, { body: { auth }, token: bob.accessToken })
+    expect(answer.status).toBe(200)
+  })
+
   it('refuses another user’s password for the stage', async () => {
     const me = await login(t.hs)
     const challenge = await call(t.hs, 'DELETE', `${DEVICES}/${me.deviceId}`, { body: {}, token: me.accessToken })

@@ -69,7 +69,7 @@ export async function call(hs: TestHomeserver, method: string, path: string, opt
   if (body !== undefined) headers['Content-Type'] ??= 'application/json'
   const response = await fetch(hs.url + path, { method, headers, body, redirect: 'manual' })
   const text = await response.text()
-  let parsed: unknown = undefined
+  let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {

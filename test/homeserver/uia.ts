@@ -82,7 +82,9 @@ function passwordStageMatches(ctx: RequestContext, user: User, data: Record<stri
   if (identifier && typeof identifier === 'object') {
     const id = identifier as Record<string, unknown>
     if (id['type'] === 'm.id.user' && typeof id['user'] === 'string') claimed = ctx.hs.state.findUser(id['user'])
-    else claimed = undefined
+    else if (id['type'] === 'm.id.thirdparty' && id['medium'] === 'email' && typeof id['address'] === 'string') {
+      claimed = ctx.hs.state.findUserByEmail(id['address'])
+    } else claimed = undefined
   } else if (typeof data['user'] === 'string') {
     claimed = ctx.hs.state.findUser(data['user'])
   }

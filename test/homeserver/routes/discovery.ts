@@ -14,7 +14,8 @@ export const discoveryRoutes: Route[] = [
     },
   },
   {
-    endpoint: 'versions', method: 'GET', space: 'root', path: '/_matrix/client/versions', auth: 'optional', body: 'none',
+    // No token check: a client with a stale token must still be able to discover the server.
+    endpoint: 'versions', method: 'GET', space: 'root', path: '/_matrix/client/versions', auth: 'none', body: 'none',
     handle: ({ hs }) => ok({ versions: hs.config.versions, unstable_features: hs.config.unstableFeatures }),
   },
   {
