@@ -19,3 +19,5 @@ export type {
 } from './listener'
 export { isSsoError, SsoError } from './errors'
 export type { SsoErrorCode, SsoErrorDetails } from './errors'
+export { beginSsoSignIn } from './flow'
+export type { SsoCredentials, SsoSignIn, SsoSignInOptions } from './flow'
