@@ -15,6 +15,7 @@ export {
   type CorruptionNotice,
   type UpdateResult,
 } from './registry'
+export type { RegistryListener, WatchOptions } from './watch'
 export {
   addAccount,
   findAccount,

@@ -5,6 +5,9 @@
  * the new one). Every write takes the inter-process lock, reads the file again under it (the app
  * or the CLI may have written since), applies the change, validates and writes atomically.
  * A file that cannot be understood is moved aside and reported, never silently replaced.
+ *
+ * The registry remembers the list it last read or wrote, so `watch()` can tell another process's
+ * change (the command line's, the app's) from its own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdir, readFile, rename, stat } from 'node:fs/promises'
@@ -16,6 +19,7 @@ import { migrate, UnreadableLayoutError } from './migrations'
 import { newAccountId } from './operations'
 import { accountsFilePath } from './paths'
 import { describeIssues, emptySnapshot, registrySnapshotSchema, type RegistrySnapshot } from './schema'
+import { startWatching, type RegistryListener, type SeenCheck, type WatchOptions } from './watch'
 
 export interface CorruptionNotice {
   /** Where the unreadable file now is: `accounts.json.corrupt-<time>` beside the original. */
@@ -64,6 +68,9 @@ export class AccountRegistry {
   private readonly options: AccountRegistryOptions
   private corruption: CorruptionNotice | null = null
   private tempsSwept = false
+  // The file text (normalised) this registry last read or wrote; null before the first, or after a
+  // write whose outcome is unknown. The generation lets a read that raced a write not overwrite it.
+  private seen: { text: string | null; generation: number } = { text: null, generation: 0 }
 
   constructor(options: AccountRegistryOptions) {
     this.options = options
@@ -86,11 +93,79 @@ export class AccountRegistry {
    * assigns are stable. Throws `RegistryError` ('unreadable', 'newer-version').
    */
   async read(): Promise<RegistrySnapshot> {
+    const since = this.seen.generation
     const text = await this.readText()
-    if (text === null) return emptySnapshot()
+    if (text === null) {
+      this.remember(toFileText(emptySnapshot()), since)
+      return emptySnapshot()
+    }
     const interpreted = this.interpret(text)
-    if (interpreted.kind === 'current') return interpreted.snapshot
+    if (interpreted.kind === 'current') {
+      this.remember(toFileText(interpreted.snapshot), since)
+      return interpreted.snapshot
+    }
     return (await this.update(() => undefined)).snapshot
+  }
+
+  /**
+   * Calls `listener` with the new list whenever another process (or another registry object)
+   * changes accounts.json, a short quiet time after the change. Never for this registry's own
+   * writes, nor for a list this registry has already read: "changed" means different from what
+   * this registry last read or wrote, or, if it had not yet, from the file when watching began.
+   * A burst of writes gives a few calls at most, the last with the final list.
+   *
+   * Watches the data folder (the file is replaced by a rename); a folder that does not exist yet,
+   * or disappears, is looked for again every `folderPollMs`. A corrupt file is moved aside (as
+   * `read()` does, and reported through `onCorrupt`) only once it has stayed the same for a quiet
+   * time, so a half-saved hand edit is not taken for a corrupt file. Nothing here throws: problems
+   * go to `options.onError`. Returns `unwatch`, which stops everything; it can be called twice.
+   */
+  watch(listener: RegistryListener, options: WatchOptions = {}): () => void {
+    return startWatching(
+      {
+        dir: this.dir,
+        fileName: path.basename(this.file),
+        check: (baseline) => this.compareWithSeen(baseline),
+        repair: () => this.repairForWatch(),
+      },
+      listener,
+      options,
+    )
+  }
+
+  /**
+   * For watch(): the file against what this registry last saw. Runs in the folder's write queue,
+   * so it never lands between this process's own read-under-lock and its write.
+   */
+  private compareWithSeen(baseline: boolean): Promise<SeenCheck> {
+    return this.enqueue(async (): Promise<SeenCheck> => {
+      const text = await this.readText()
+      let snapshot: RegistrySnapshot
+      if (text === null) {
+        snapshot = emptySnapshot()
+      } else {
+        const interpreted = this.interpret(text)
+        if (interpreted.kind !== 'current') return { kind: 'unsettled', text }
+        snapshot = interpreted.snapshot
+      }
+      const normal = toFileText(snapshot)
+      const before = this.seen.text
+      if (normal === before) return { kind: 'same' }
+      this.remember(normal)
+      return baseline && before === null ? { kind: 'same' } : { kind: 'changed', snapshot }
+    })
+  }
+
+  /** For watch(): a corrupt or older file, read as `read()` does; the list if it is news. */
+  private async repairForWatch(): Promise<RegistrySnapshot | null> {
+    const before = this.seen.text
+    const snapshot = await this.read()
+    return toFileText(snapshot) === before ? null : snapshot
+  }
+
+  private remember(text: string | null, since?: number): void {
+    if (since !== undefined && since !== this.seen.generation) return
+    this.seen = { text, generation: this.seen.generation + 1 }
   }
 
   /**
@@ -128,6 +203,7 @@ export class AccountRegistry {
     })
     try {
       const { snapshot: current, mustWrite } = await this.loadForWrite()
+      this.remember(toFileText(current))
       const draft = structuredClone(current)
       const result = await change(draft)
       const next = finalize(draft)
@@ -136,7 +212,14 @@ export class AccountRegistry {
         if (lock.lost) {
           throw new RegistryError('lock-lost', 'Latchkey lost its hold on the account list while saving it; nothing was saved. Try again.')
         }
-        await this.write(text)
+        // Remembered before the rename, so a watcher never mistakes this write for another's.
+        this.remember(text)
+        try {
+          await this.write(text)
+        } catch (error) {
+          this.remember(null)
+          throw error
+        }
       }
       return { snapshot: next, result }
     } finally {
