@@ -8,15 +8,26 @@ export function isInactive(device: Device, now: number): boolean {
   return device.lastSeenTs !== undefined && now - device.lastSeenTs >= INACTIVE_AFTER_MS
 }
 
-/** The other devices, most recently seen first; never-seen ones last, then by id for stability. */
+const sorted = new WeakMap<readonly Device[], Device[]>()
+
+/**
+ * The other devices, most recently seen first; never-seen ones last, then by id for stability.
+ * Lists from main are replaced, never mutated, so a sorted copy is kept per list: reopening the
+ * view over 10,000 devices does not sort them again.
+ */
 export function sortOthers(devices: readonly Device[]): Device[] {
-  return devices
-    .filter((d) => !d.current)
-    .sort(
-      (a, b) =>
-        (b.lastSeenTs ?? -Infinity) - (a.lastSeenTs ?? -Infinity) ||
-        (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0),
-    )
+  let others = sorted.get(devices)
+  if (!others) {
+    others = devices
+      .filter((d) => !d.current)
+      .sort(
+        (a, b) =>
+          (b.lastSeenTs ?? -Infinity) - (a.lastSeenTs ?? -Infinity) ||
+          (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0),
+      )
+    sorted.set(devices, others)
+  }
+  return others
 }
 
 const haystacks = new WeakMap<Device, string>()

@@ -199,6 +199,7 @@ export const useAccounts = defineStore('accounts', () => {
         reason: `Your session on ${account.serverName} ended. Sign in again to keep using this device (${account.deviceId}).`,
         userId: account.userId,
         stages,
+        submitLabel: 'Sign in',
         ...(error ? { error } : {}),
       })
       if (!auth) return

@@ -22,6 +22,8 @@ export interface AuthRequest {
   stages: string[]
   /** A sentence from a failed attempt, shown next to the password field. */
   error?: string
+  /** The password form's button; "Confirm" unless said otherwise. */
+  submitLabel?: string
   resolve: (auth: UiaAuth | null) => void
 }
 

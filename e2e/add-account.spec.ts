@@ -1,0 +1,83 @@
+import { startHomeserver } from '../test/homeserver/index'
+import { PASSWORDS, expect, test } from './fixtures'
+import { accountButtons, chooseServer, dialog, openAddAccount, signInWithPassword, sidebar } from './support/person'
+
+test('a person adds an account with a password and lands on its devices', async ({ app, homeserver }) => {
+  const { page } = app
+  await expect(page.getByRole('button', { name: 'Add your first account' })).toBeVisible()
+  await openAddAccount(page)
+  await chooseServer(page, homeserver.url)
+  // Discovery says which server answered and what it offers.
+  await expect(dialog(page)).toContainText(homeserver.serverName)
+  await expect(dialog(page)).toContainText(homeserver.url)
+  await expect(dialog(page).getByRole('button', { name: 'Continue with Test identity provider' })).toBeVisible()
+
+  await page.getByLabel('Username').fill('alice')
+  await page.getByLabel('Password', { exact: true }).fill('not-her-password')
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  // A refused password is a sentence next to the password field, and nothing is added.
+  const refusal = page.locator('#password-error')
+  await expect(refusal).toBeVisible()
+  await expect(refusal).not.toContainText(/error:|\b40\d\b|M_FORBIDDEN/i)
+  await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('aria-invalid', 'true')
+  await expect(accountButtons(page)).toHaveCount(0)
+
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORDS.alice)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await expect(page.getByRole('dialog')).toHaveCount(0)
+  await expect(accountButtons(page)).toHaveCount(1)
+  await expect(accountButtons(page).first()).toHaveAttribute('aria-current', 'true')
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Alice Liddell')
+  await expect(page.locator('.pinned')).toContainText('This device')
+})
+
+test('a person adds an account through SSO on the identity provider page', async ({ app, homeserver }) => {
+  const { page } = app
+  await openAddAccount(page)
+  await chooseServer(page, homeserver.url)
+  const browserTab = app.nextExternalPage()
+  await page.getByRole('button', { name: 'Continue with Test identity provider' }).click()
+  await expect(dialog(page, 'Continue in your browser')).toBeVisible()
+
+  const idp = await browserTab
+  await expect(idp.getByRole('heading', { name: 'Sign in with Test identity provider' })).toBeVisible()
+  await idp.getByLabel('Account').selectOption({ label: `Carol Danvers (@carol:${homeserver.serverName})` })
+  await idp.getByRole('button', { name: 'Continue' }).click()
+  await expect(idp.getByText(/Signed in to Latchkey as @carol/)).toBeVisible()
+
+  await expect(page.getByRole('dialog')).toHaveCount(0)
+  await expect(sidebar(page).locator('[aria-current="true"]')).toContainText(`@carol:${homeserver.serverName}`)
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Carol Danvers')
+})
+
+test('a dead server gives a readable error and leaves the account list as it was', async ({ app, homeserver }) => {
+  const { page } = app
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await expect(accountButtons(page)).toHaveCount(1)
+
+  // Nothing listens on a port that was just closed.
+  const gone = await startHomeserver()
+  const deadUrl = gone.url
+  await gone.close()
+
+  await openAddAccount(page)
+  await chooseServer(page, deadUrl)
+  const error = page.locator('#server-error')
+  await expect(error).toBeVisible()
+  await expect(error).toContainText(/reach|connect|answer/i)
+  await expect(error).not.toContainText(/ECONNREFUSED|Error:|at \w+ \(/)
+  await expect(page.getByLabel('Homeserver')).toHaveAttribute('aria-invalid', 'true')
+
+  // A server that drops the connection in the middle of signing in: also a sentence, also no change.
+  await page.getByLabel('Homeserver').fill(homeserver.url)
+  await page.getByRole('button', { name: 'Continue', exact: true }).click()
+  homeserver.setFault('login', { kind: 'reset' })
+  await page.getByLabel('Username').fill('bob')
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORDS.bob)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await expect(dialog(page).getByRole('alert')).toContainText(/\w+ \w+ \w+/)
+  await expect(dialog(page).getByRole('alert')).not.toContainText(/ECONNRESET|Error:/)
+  await page.keyboard.press('Escape')
+  await expect(accountButtons(page)).toHaveCount(1)
+  await expect(accountButtons(page).first()).toContainText('@alice:')
+})

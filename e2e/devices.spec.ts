@@ -1,0 +1,67 @@
+import { PASSWORDS, expect, test } from './fixtures'
+import { accountButtons, confirmWithPassword, dialog, openTab, otherDevices, signInWithPassword } from './support/person'
+
+test('a person renames a device in place', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('alice', 3)
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  const row = otherDevices(page).filter({ hasText: 'Seeded device 1' })
+  await row.getByRole('button', { name: /^Rename Seeded device 1/ }).click()
+  const field = row.getByLabel(/^New name for/)
+  await expect(field).toBeFocused()
+  await field.fill('Work laptop')
+  await field.press('Enter')
+  await expect(otherDevices(page).filter({ hasText: 'Work laptop' })).toHaveCount(1)
+  await expect(otherDevices(page).filter({ hasText: 'Seeded device 1' })).toHaveCount(0)
+  expect(homeserver.devicesOf('alice').map((d) => d.displayName)).toContain('Work laptop')
+})
+
+test('a person signs out two devices with one password prompt', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('alice', 3)
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await expect(otherDevices(page)).toHaveCount(3)
+
+  await page.getByRole('checkbox', { name: /^Select Seeded device 1 / }).check()
+  await page.getByRole('checkbox', { name: /^Select Seeded device 2 / }).check()
+  await page.getByRole('button', { name: 'Sign out 2 devices' }).click()
+
+  const confirm = dialog(page, 'Sign out 2 devices?')
+  await expect(confirm).toContainText('Seeded device 1')
+  await expect(confirm).toContainText('Seeded device 2')
+  await expect(confirm).toContainText('This device (Latchkey) stays signed in')
+  homeserver.clearRequests()
+  await confirm.getByRole('button', { name: 'Sign out 2 devices' }).click()
+
+  await confirmWithPassword(page, PASSWORDS.alice)
+  await expect(otherDevices(page)).toHaveCount(1)
+  await expect(page.getByRole('dialog')).toHaveCount(0)
+  await expect(otherDevices(page)).toContainText('Seeded device 3')
+
+  const names = homeserver.devicesOf('alice').map((d) => d.displayName)
+  expect(names).not.toContain('Seeded device 1')
+  expect(names).not.toContain('Seeded device 2')
+  // One password for the whole batch: exactly one request carried it.
+  const withPassword = homeserver.requests.filter(
+    (r) => (r.endpoint === 'deleteDevices' || r.endpoint === 'deleteDevice') && JSON.stringify(r.body ?? {}).includes('m.login.password'),
+  )
+  expect(withPassword).toHaveLength(1)
+})
+
+test('a person signs out everywhere after reading what it ends', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('alice', 2)
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await expect(otherDevices(page)).toHaveCount(2)
+
+  await openTab(page, 'Account')
+  await page.getByRole('button', { name: 'Sign out everywhere…' }).click()
+  const confirm = dialog(page, `Sign out of @alice:${homeserver.serverName} everywhere?`)
+  await expect(confirm).toContainText('all 3 devices')
+  await expect(confirm).toContainText('encryption keys')
+  await confirm.getByRole('button', { name: 'Sign out everywhere' }).click()
+
+  await expect(accountButtons(page)).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Add your first account' })).toBeVisible()
+  expect(homeserver.devicesOf('alice')).toHaveLength(0)
+})

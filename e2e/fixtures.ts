@@ -1,0 +1,201 @@
+/**
+ * The e2e fixtures: a test homeserver per test, and Latchkey instances driven either in Chromium
+ * (the built renderer, `window.latchkey` bound to a real SessionService in this process) or as
+ * the real Electron app. Specs see the same `Latchkey` either way.
+ */
+import { test as base, _electron, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { MemorySecretStore } from '../src/main/accounts/secrets'
+import { createSessionService } from '../src/main/service/index'
+import { bindContract, checkEvent } from '../src/shared/bind'
+import { CALL_NAMES } from '../src/shared/channels'
+import { startHomeserver, type TestHomeserver } from '../test/homeserver/index'
+import { installBridge } from './support/bridge'
+import { NO_ELECTRON, electronBinary } from './support/electron'
+import { serveRenderer, type StaticServer } from './support/staticServer'
+
+export type Driver = 'chromium' | 'electron'
+
+export interface DriverOptions {
+  driver: Driver
+}
+
+export interface Latchkey {
+  page: Page
+  /** Resolves with the next page Latchkey opens "in the system browser" (SSO, UIA fallback). */
+  nextExternalPage(): Promise<Page>
+  close(): Promise<void>
+}
+
+export const PASSWORDS = { alice: 'alice-correct-horse', bob: 'bob-battery-staple' } as const
+
+/** The people on the test homeserver: two with passwords, one who signs in only through SSO. */
+const USERS = [
+  { localpart: 'alice', password: PASSWORDS.alice, displayName: 'Alice Liddell' },
+  { localpart: 'bob', password: PASSWORDS.bob, displayName: 'Bob Marley', avatarMxc: 'mxc://localhost/bob-avatar' },
+  { localpart: 'carol', displayName: 'Carol Danvers' },
+]
+
+const ROOT = resolve(import.meta.dirname, '..')
+
+interface WorkerFixtures {
+  renderer: StaticServer
+  sharedBrowser: { get(): Promise<Browser> }
+}
+
+interface TestFixtures {
+  homeserver: TestHomeserver
+  /** Starts another Latchkey with its own data folder (a second computer, in effect). */
+  launch: () => Promise<Latchkey>
+  app: Latchkey
+  skipWithoutElectron: void
+}
+
+/** Hands pages to waiters in the order they were opened, whichever came first. */
+class PageQueue {
+  private pages: Page[] = []
+  private waiters: Array<(page: Page) => void> = []
+
+  push(page: Page): void {
+    const waiter = this.waiters.shift()
+    if (waiter) waiter(page)
+    else this.pages.push(page)
+  }
+
+  next(): Promise<Page> {
+    const page = this.pages.shift()
+    return page ? Promise.resolve(page) : new Promise((resolve) => this.waiters.push(resolve))
+  }
+}
+
+async function launchInChromium(
+  browser: Browser,
+  renderer: StaticServer,
+  dataDir: string,
+  colorScheme: 'light' | 'dark',
+): Promise<Latchkey> {
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1120, height: 760 }, colorScheme })
+  const external = new PageQueue()
+  const service = await createSessionService({
+    dataDir,
+    secrets: new MemorySecretStore(),
+    deviceName: 'Latchkey (e2e)',
+    // "The system browser" is another tab of the same browser, so specs can walk the IdP's page.
+    openExternal: async (url) => {
+      const tab = await context.newPage()
+      external.push(tab)
+      await tab.goto(url)
+    },
+    matrix: { totalTimeoutMs: 5_000, connectTimeoutMs: 2_000, maxRateLimitWaitMs: 1_000 },
+  })
+  const binding = bindContract(service, {
+    onInternalError: (error, call) => console.error(`[e2e] internal error in ${call}:`, error),
+  })
+  const page = await context.newPage()
+  await page.exposeBinding('__latchkeyInvoke', (_source, name: unknown, args: unknown) => binding.call(name, args))
+  await page.addInitScript(installBridge, [...CALL_NAMES])
+  // Events go to the page in the order the service emitted them, through the same schema check
+  // the Electron shell applies.
+  let delivery = Promise.resolve()
+  const unsubscribe = service.onEvent((event, payload) => {
+    const checked = checkEvent(event, payload)
+    delivery = delivery
+      .then(() =>
+        page.evaluate(
+          ([e, p]) => (window as unknown as { __latchkeyDispatch?: (e: string, p: unknown) => void }).__latchkeyDispatch?.(e, p),
+          [event, checked] as const,
+        ),
+      )
+      .catch(() => undefined)
+  })
+  await page.goto(renderer.url)
+  return {
+    page,
+    nextExternalPage: () => external.next(),
+    async close() {
+      unsubscribe()
+      await service.close()
+      await context.close()
+    },
+  }
+}
+
+async function launchInElectron(binary: string, dataDir: string): Promise<Latchkey> {
+  const app = await _electron.launch({
+    executablePath: binary,
+    args: [join(ROOT, 'out/main/index.js')],
+    env: { ...process.env, LATCHKEY_HOME: dataDir, LATCHKEY_SECRETS: 'memory' } as Record<string, string>,
+  })
+  const page = await app.firstWindow()
+  const external = new PageQueue()
+  app.on('window', (window) => external.push(window))
+  // The system browser becomes a window of the app itself, which Playwright can drive.
+  await app.evaluate(({ shell, BrowserWindow }) => {
+    shell.openExternal = async (url: string) => {
+      await new BrowserWindow({ width: 800, height: 700 }).loadURL(url)
+    }
+  })
+  return { page, nextExternalPage: () => external.next(), close: () => app.close() }
+}
+
+export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
+  driver: ['chromium', { option: true }],
+
+  skipWithoutElectron: [
+    async ({ driver }, use, testInfo) => {
+      if (driver === 'electron' && !electronBinary()) testInfo.skip(true, NO_ELECTRON)
+      await use()
+    },
+    { auto: true },
+  ],
+
+  renderer: [
+    async ({}, use) => {
+      const server = await serveRenderer(join(ROOT, 'out/renderer'))
+      await use(server)
+      await server.close()
+    },
+    { scope: 'worker' },
+  ],
+
+  sharedBrowser: [
+    async ({ playwright, launchOptions }, use) => {
+      let browser: Promise<Browser> | undefined
+      await use({ get: () => (browser ??= playwright.chromium.launch(launchOptions)) })
+      if (browser) await (await browser).close()
+    },
+    { scope: 'worker' },
+  ],
+
+  homeserver: async ({}, use) => {
+    const homeserver = await startHomeserver({ users: USERS })
+    await use(homeserver)
+    await homeserver.close()
+  },
+
+  launch: async ({ driver, renderer, sharedBrowser, colorScheme }, use) => {
+    const started: Array<{ app: Latchkey; dir: string }> = []
+    await use(async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-'))
+      const binary = electronBinary()
+      const app =
+        driver === 'electron' && binary
+          ? await launchInElectron(binary, dir)
+          : await launchInChromium(await sharedBrowser.get(), renderer, dir, colorScheme === 'dark' ? 'dark' : 'light')
+      started.push({ app, dir })
+      return app
+    })
+    for (const { app, dir } of started.reverse()) {
+      await app.close().catch(() => undefined)
+      await rm(dir, { recursive: true, force: true })
+    }
+  },
+
+  app: async ({ launch }, use) => {
+    await use(await launch())
+  },
+})
+
+export { expect } from '@playwright/test'

@@ -1,0 +1,43 @@
+import jsQR from 'jsqr'
+import { PNG } from 'pngjs'
+import { PASSWORDS, expect, test } from './fixtures'
+import { dialog, openAddAccount, openTab, sidebar, signInWithPassword } from './support/person'
+
+test('a login token shown as a QR code signs a second Latchkey in', async ({ app, launch, homeserver }) => {
+  const { page } = app
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await openTab(page, 'Sign in another device')
+  await page.getByRole('button', { name: 'Make a login token' }).click()
+  const prompt = dialog(page, 'Confirm it is you')
+  const qr = page.getByRole('img', { name: 'QR code of the login token' })
+  await expect(prompt.or(qr)).toBeVisible()
+  if (await prompt.isVisible()) {
+    await prompt.getByLabel(/^Password for/).fill(PASSWORDS.alice)
+    await prompt.getByRole('button', { name: 'Confirm' }).click()
+  }
+  await expect(qr).toBeVisible()
+  await expect(page.getByText(/^Expires in \d+:\d\d$/)).toBeVisible()
+
+  // The QR code, read back from a screenshot, holds exactly the payload shown beside it.
+  const payload = await page.getByLabel('Login token').inputValue()
+  expect(payload).toMatch(/^latchkey:\/\/login\?/)
+  const shot = await qr.screenshot()
+  const png = PNG.sync.read(shot)
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height)
+  expect(decoded?.data).toBe(payload)
+
+  // The countdown runs.
+  const first = await page.locator('time.countdown').textContent()
+  await expect(page.locator('time.countdown')).not.toHaveText(first ?? '', { timeout: 3_000 })
+
+  // A second Latchkey reads the same picture and signs in as Alice on a new device.
+  const second = await launch()
+  await openAddAccount(second.page)
+  await second.page.getByRole('button', { name: 'Use a login token from another device' }).click()
+  await second.page.getByLabel('Choose a picture of the QR code').setInputFiles({ name: 'qr.png', mimeType: 'image/png', buffer: shot })
+  await expect(second.page.getByLabel('Login token')).toHaveValue(payload)
+  await second.page.getByRole('button', { name: 'Sign in with this token' }).click()
+  await expect(second.page.getByRole('dialog')).toHaveCount(0)
+  await expect(sidebar(second.page).locator('[aria-current="true"]')).toContainText(`@alice:${homeserver.serverName}`)
+  expect(homeserver.devicesOf('alice')).toHaveLength(2)
+})

@@ -1,0 +1,64 @@
+/**
+ * A self-contained `window.latchkey` with canned accounts and as many devices as asked, for the
+ * renderer bench (and a quick look at the UI without a homeserver). Runs inside the page as an
+ * init script, so it may use nothing from outside its own body.
+ */
+export interface DemoOptions {
+  callNames: readonly string[]
+  deviceCount: number
+}
+
+export function installDemoBridge({ callNames, deviceCount }: DemoOptions): void {
+  const now = Date.now()
+  const day = 24 * 3600_000
+  const accounts = [
+    { id: 'a1', userId: '@alice:example.org', homeserverUrl: 'https://matrix.example.org', serverName: 'example.org', deviceId: 'LATCHKEYA1', displayName: 'Alice', authApi: 'legacy', label: 'Work', color: '#2f7d5b', order: 0, addedAt: new Date(now - 40 * day).toISOString(), status: 'active' },
+    { id: 'a2', userId: '@alice:home.example', homeserverUrl: 'https://home.example', serverName: 'home.example', deviceId: 'LATCHKEYB2', displayName: 'Alice (home)', authApi: 'legacy', order: 1, addedAt: new Date(now - 10 * day).toISOString(), status: 'soft-logged-out' },
+  ]
+  let activeId: string | null = 'a1'
+  const devices = Array.from({ length: deviceCount }, (_, i) => ({
+    deviceId: i === 0 ? 'LATCHKEYA1' : `DEV${String(i).padStart(6, '0')}`,
+    displayName: i === 0 ? 'Latchkey on this computer' : ['Element on Firefox', 'Element iOS', 'FluffyChat Android', 'Nheko', 'SchildiChat Desktop'][i % 5] + ` #${i}`,
+    lastSeenIp: `192.168.${(i >> 8) & 255}.${i & 255}`,
+    lastSeenTs: now - ((i * 7919) % 400) * day - (i % 97) * 60_000,
+    current: i === 0,
+  }))
+  const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  const snapshot = () => ({ accounts, activeId, storage: 'keychain' })
+  const answers: Record<string, (args: { accountId?: string } | undefined) => unknown> = {
+    listAccounts: () => snapshot(),
+    setActive: (args) => ((activeId = args?.accountId ?? null), snapshot()),
+    checkAll: () => snapshot(),
+    avatar: () => null,
+    listDevices: (args) => (args?.accountId === 'a1' ? devices : devices.slice(0, 3)),
+  }
+  const bridge: Record<string, unknown> = {
+    on(event: string, listener: (payload: unknown) => void) {
+      const set = listeners.get(event) ?? new Set()
+      listeners.set(event, set)
+      set.add(listener)
+      return () => set.delete(listener)
+    },
+  }
+  for (const name of callNames) {
+    bridge[name] = async (args: { accountId?: string } | undefined) => {
+      const answer = answers[name]
+      return answer
+        ? { ok: true, value: answer(args) }
+        : { ok: false, error: { code: 'unsupported', message: `The demo does not do ${name}.` } }
+    }
+  }
+  ;(window as unknown as { latchkey: unknown }).latchkey = bridge
+  ;(window as unknown as { __demo: unknown }).__demo = {
+    emit(event: string, payload: unknown) {
+      for (const l of listeners.get(event) ?? []) l(payload)
+    },
+    devices,
+  }
+}
+
+/**
+ * tsx (esbuild with keepNames) wraps functions in a `__name` helper that does not exist in the
+ * page; scripts handed to the page from code run under tsx need this shim first.
+ */
+export const NAME_SHIM = 'globalThis.__name ??= (target) => target;'

@@ -1,0 +1,56 @@
+/**
+ * What a person does in Latchkey, in the words of the UI (roles and accessible names), so the
+ * specs read as stories and break when the UI stops saying what it does.
+ */
+import { expect, type Page } from '@playwright/test'
+
+export function sidebar(page: Page) {
+  return page.getByRole('navigation', { name: 'Accounts' })
+}
+
+export function accountButtons(page: Page) {
+  return sidebar(page).locator('button.account')
+}
+
+export function dialog(page: Page, name?: string | RegExp) {
+  return name ? page.getByRole('dialog', { name }) : page.getByRole('dialog')
+}
+
+export async function openAddAccount(page: Page): Promise<void> {
+  const first = page.getByRole('button', { name: 'Add your first account' })
+  if (await first.isVisible()) await first.click()
+  else await sidebar(page).getByRole('button', { name: 'Add account' }).click()
+  await expect(dialog(page, 'Add an account')).toBeVisible()
+}
+
+export async function chooseServer(page: Page, server: string): Promise<void> {
+  await page.getByLabel('Homeserver').fill(server)
+  await page.getByRole('button', { name: 'Continue', exact: true }).click()
+}
+
+export async function signInWithPassword(page: Page, server: string, user: string, password: string): Promise<void> {
+  await openAddAccount(page)
+  await chooseServer(page, server)
+  await page.getByLabel('Username').fill(user)
+  await page.getByLabel('Password', { exact: true }).fill(password)
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  await expect(page.getByRole('dialog')).toHaveCount(0)
+  await expect(sidebar(page).locator('[aria-current="true"]')).toContainText(user.startsWith('@') ? user : `@${user}:`)
+}
+
+/** Answers the "Confirm it is you" prompt, when the server asks for one. */
+export async function confirmWithPassword(page: Page, password: string): Promise<void> {
+  const prompt = dialog(page, 'Confirm it is you')
+  await expect(prompt).toBeVisible()
+  await prompt.getByLabel(/^Password for/).fill(password)
+  await prompt.getByRole('button', { name: 'Confirm' }).click()
+}
+
+export function otherDevices(page: Page) {
+  return page.getByRole('list', { name: 'Other devices' }).getByRole('listitem')
+}
+
+export async function openTab(page: Page, name: 'Devices' | 'Sign in another device' | 'Account'): Promise<void> {
+  await page.getByRole('tab', { name }).click()
+  await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true')
+}
