@@ -1,0 +1,80 @@
+/** Plain-text renderings for people; `--json` prints the contract's own objects instead. */
+import type { Account, AccountsSnapshot, Device, Discovery } from '../shared/contract'
+
+export function table(rows: string[][], header: string[]): string {
+  const all = [header, ...rows]
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
+  return all
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+}
+
+export function accountName(a: Account): string {
+  return a.label ? `${a.label} (${a.userId})` : a.userId
+}
+
+export function formatAccounts(snapshot: AccountsSnapshot): string {
+  const lines: string[] = []
+  if (snapshot.storageNotice) lines.push(snapshot.storageNotice)
+  if (snapshot.accounts.length === 0) {
+    lines.push('No accounts yet. Add one with: latchkey add <server> <user>')
+    return lines.join('\n')
+  }
+  const rows = snapshot.accounts.map((a) => [
+    a.id === snapshot.activeId ? '*' : '',
+    a.id,
+    accountName(a),
+    a.deviceId,
+    statusText(a),
+  ])
+  lines.push(table(rows, ['', 'ID', 'ACCOUNT', 'DEVICE', 'STATUS']))
+  return lines.join('\n')
+}
+
+export function statusText(a: Account): string {
+  return a.statusMessage ? `${a.status}: ${a.statusMessage}` : a.status
+}
+
+export function formatDevices(devices: readonly Device[]): string {
+  if (devices.length === 0) return 'No devices.'
+  const rows = devices.map((d) => [
+    d.current ? '*' : '',
+    d.deviceId,
+    d.displayName ?? '',
+    d.lastSeenTs === undefined ? '' : new Date(d.lastSeenTs).toISOString().replace(/\.\d+Z$/, 'Z'),
+    d.lastSeenIp ?? '',
+  ])
+  return table(rows, ['', 'DEVICE', 'NAME', 'LAST SEEN', 'IP'])
+}
+
+export function formatDiscovery(d: Discovery): string {
+  const ways = [
+    d.password ? 'password' : undefined,
+    d.sso ? `SSO${d.identityProviders.length > 0 ? ` (${d.identityProviders.map((p) => `${p.name} [${p.id}]`).join(', ')})` : ''}` : undefined,
+    d.loginToken ? 'login token' : undefined,
+  ].filter((w): w is string => w !== undefined)
+  const lines = [
+    `Server:       ${d.serverName}`,
+    `Address:      ${d.baseUrl}`,
+    `Versions:     ${d.versions.join(', ') || 'none advertised'}`,
+    `Sign in with: ${ways.join(', ') || 'nothing Latchkey supports'}`,
+    `Login tokens for other devices: ${d.getLoginToken ? 'yes' : 'no'}`,
+  ]
+  if (d.oauth.offered) lines.push(`OAuth 2.0:    offered${d.oauthAwarePreferred ? ' (preferred by the server)' : ''}`)
+  if (d.oauth.accountManagementUrl) lines.push(`Account page: ${d.oauth.accountManagementUrl}`)
+  for (const w of d.warnings) lines.push(`Note: ${w}`)
+  return lines.join('\n')
+}
+
+/** "in 2 minutes" style, for a login token's expiry. */
+export function formatExpiry(expiresAt: number, now = Date.now()): string {
+  const at = new Date(expiresAt).toISOString().replace(/\.\d+Z$/, 'Z')
+  const seconds = Math.max(0, Math.round((expiresAt - now) / 1000))
+  const inText = seconds >= 120 ? `${Math.round(seconds / 60)} minutes` : `${seconds} seconds`
+  return `${at} (in ${inText})`
+}

@@ -1,0 +1,42 @@
+/**
+ * The registry's records as the contract shows them. Fields are copied by name, one by one, so
+ * nothing a record might carry beyond the contract's Account reaches the renderer or the CLI.
+ */
+import type { AccountRecord, RegistrySnapshot, SecretStore } from '../accounts'
+import type { Account, AccountsSnapshot } from '../../shared/contract'
+
+export function toAccount(r: AccountRecord): Account {
+  const a: Account = {
+    id: r.id,
+    userId: r.userId,
+    homeserverUrl: r.homeserverUrl,
+    serverName: r.serverName,
+    deviceId: r.deviceId,
+    authApi: r.authApi,
+    order: r.order,
+    addedAt: r.addedAt,
+    status: r.status,
+  }
+  if (r.displayName !== undefined) a.displayName = r.displayName
+  if (r.avatarUrl !== undefined) a.avatarUrl = r.avatarUrl
+  if (r.label !== undefined) a.label = r.label
+  if (r.color !== undefined) a.color = r.color
+  if (r.lastCheckedAt !== undefined) a.lastCheckedAt = r.lastCheckedAt
+  if (r.statusMessage !== undefined) a.statusMessage = r.statusMessage
+  return a
+}
+
+export function toSnapshot(s: RegistrySnapshot, secrets: SecretStore, storageNotice: string | undefined): AccountsSnapshot {
+  const snapshot: AccountsSnapshot = {
+    accounts: s.accounts.map(toAccount),
+    activeId: s.activeId,
+    storage: secrets.kind,
+  }
+  if (storageNotice) snapshot.storageNotice = storageNotice
+  return snapshot
+}
+
+/** `@alice:example.org` → `example.org`: the server name a user id names. */
+export function serverNameOf(userId: string): string {
+  return userId.slice(userId.indexOf(':') + 1)
+}

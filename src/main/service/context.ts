@@ -1,0 +1,67 @@
+/**
+ * What every part of the service shares: the account list, the secrets, the clients, the event
+ * hub, and the few helpers that keep "every change emits an event" and "errors are sentences"
+ * true in one place.
+ */
+import type { AccountRecord, AccountRegistry, RegistrySnapshot, SecretStore } from '../accounts'
+import { MatrixClient, type ServerVersions, type Transport } from '../matrix'
+import type { AccountsSnapshot } from '../../shared/contract'
+import { ContractError } from '../../shared/errors'
+import { toSnapshot } from './accounts-view'
+import { mapErrors } from './errors'
+import type { EventHub } from './events'
+import type { SessionPool } from './session-pool'
+import type { ServiceTuning } from './types'
+
+export interface ServiceContext {
+  registry: AccountRegistry
+  secrets: SecretStore
+  /** Why tokens are in memory only, when they are. */
+  secretsNotice: string | undefined
+  events: EventHub
+  pool: SessionPool
+  transport: Transport
+  tuning: ServiceTuning
+  deviceName: string
+  openExternal: (url: string) => Promise<void>
+  /** Aborted by close(): stops browser waits. */
+  closing: AbortSignal
+}
+
+export function storageNotice(ctx: ServiceContext): string | undefined {
+  const parts = [ctx.secretsNotice, ctx.registry.lastCorruption?.message].filter((p): p is string => Boolean(p))
+  return parts.length > 0 ? parts.join(' ') : undefined
+}
+
+export function snapshotOf(ctx: ServiceContext, s: RegistrySnapshot): AccountsSnapshot {
+  return toSnapshot(s, ctx.secrets, storageNotice(ctx))
+}
+
+export async function readSnapshot(ctx: ServiceContext): Promise<RegistrySnapshot> {
+  return mapErrors(() => ctx.registry.read())
+}
+
+/** Applies a change to the account list, emits accountsChanged, and answers the new snapshot. */
+export async function commit<T>(
+  ctx: ServiceContext,
+  change: (draft: RegistrySnapshot) => T,
+): Promise<{ snapshot: AccountsSnapshot; records: RegistrySnapshot; result: T }> {
+  const { snapshot, result } = await mapErrors(() => ctx.registry.update(change))
+  const view = snapshotOf(ctx, snapshot)
+  ctx.events.emit('accountsChanged', view)
+  return { snapshot: view, records: snapshot, result }
+}
+
+export async function recordOf(ctx: ServiceContext, accountId: string): Promise<AccountRecord> {
+  const snapshot = await readSnapshot(ctx)
+  const record = snapshot.accounts.find((a) => a.id === accountId)
+  if (!record) {
+    throw new ContractError({ code: 'not-found', message: 'That account is no longer in the list; it may have been removed.' })
+  }
+  return record
+}
+
+/** A client with no session yet, for signing in. */
+export function freshClient(ctx: ServiceContext, baseUrl: string, versions?: ServerVersions): MatrixClient {
+  return new MatrixClient({ baseUrl, transport: ctx.transport, ...(versions ? { versions } : {}) })
+}

@@ -1,0 +1,100 @@
+/**
+ * An account's devices: list, rename, sign out. Signing out goes in chunks of POST
+ * /delete_devices, with one answer from the person for the whole batch: their password is
+ * reused for each chunk's User-Interactive Authentication (servers spend a completed UIA session
+ * on one request, as Synapse does by default). A browser confirmation cannot be reused that way,
+ * so with SSO the batch goes in a single request and the person confirms once.
+ */
+import { deleteDevices as deleteDevicesEndpoint, type Device as MatrixDevice, type MatrixClient } from '../matrix'
+import { withSsoUia } from '../auth'
+import type { AccountRecord } from '../accounts'
+import type { CallArgs, CallResult, Device } from '../../shared/contract'
+import { ContractError } from '../../shared/errors'
+import { recordOf, type ServiceContext } from './context'
+import { mapErrors, toContractError } from './errors'
+
+export async function listDevices(ctx: ServiceContext, args: CallArgs<'listDevices'>): Promise<Device[]> {
+  const record = await recordOf(ctx, args.accountId)
+  const client = await ctx.pool.client(record)
+  return refreshList(ctx, record, client)
+}
+
+export async function renameDevice(ctx: ServiceContext, args: CallArgs<'renameDevice'>): Promise<Device> {
+  const record = await recordOf(ctx, args.accountId)
+  const client = await ctx.pool.client(record)
+  await mapErrors(() => client.updateDevice(args.deviceId, { displayName: args.displayName }), { server: record.serverName })
+  const devices = await refreshList(ctx, record, client).catch(() => null)
+  return (
+    devices?.find((d) => d.deviceId === args.deviceId) ?? {
+      deviceId: args.deviceId,
+      displayName: args.displayName,
+      current: args.deviceId === record.deviceId,
+    }
+  )
+}
+
+export async function signOutDevices(ctx: ServiceContext, args: CallArgs<'signOutDevices'>): Promise<CallResult<'signOutDevices'>> {
+  const record = await recordOf(ctx, args.accountId)
+  const ids = [...new Set(args.deviceIds)]
+  if (ids.includes(record.deviceId)) {
+    throw new ContractError({
+      code: 'invalid-argument',
+      message: `${record.deviceId} is the session Latchkey itself uses for ${record.userId}; sign it out with Log out instead. Nothing was signed out.`,
+    })
+  }
+  const client = await ctx.pool.client(record)
+  const total = ids.length
+  const signedOut: string[] = []
+  const progress = (): void => ctx.events.emit('progress', { operation: 'signOutDevices', accountId: record.id, done: signedOut.length, total })
+  progress()
+  try {
+    if (args.auth?.type === 'sso') {
+      await withSsoUia(
+        client,
+        (auth) => client.send(deleteDevicesEndpoint, auth ? { deviceIds: ids, auth } : { deviceIds: ids }),
+        { openExternal: ctx.openExternal, pollIntervalMs: ctx.tuning.ssoPollIntervalMs, timeoutMs: ctx.tuning.ssoTimeoutMs, signal: ctx.closing },
+      )
+      signedOut.push(...ids)
+      progress()
+    } else {
+      const uia = args.auth?.type === 'password' ? { password: args.auth.password } : {}
+      for (let i = 0; i < ids.length; i += ctx.tuning.deleteChunkSize) {
+        const chunk = ids.slice(i, i + ctx.tuning.deleteChunkSize)
+        await client.deleteDevices(chunk, uia)
+        signedOut.push(...chunk)
+        progress()
+      }
+    }
+  } catch (error) {
+    const mapped = toContractError(error, { server: record.serverName })
+    if (signedOut.length > 0) await refreshList(ctx, record, client).catch(() => null)
+    if (signedOut.length === 0) throw mapped
+    throw new ContractError({
+      ...mapped.toData(),
+      message: `Signed out ${signedOut.length} of ${total} devices, then: ${mapped.message}`,
+    })
+  }
+  await refreshList(ctx, record, client).catch(() => null)
+  return { signedOut }
+}
+
+/** GET /devices, as the contract shows them (this session first, then the most recently seen); emits devicesChanged. */
+async function refreshList(ctx: ServiceContext, record: AccountRecord, client: MatrixClient): Promise<Device[]> {
+  const raw = await mapErrors(() => client.devices(), { server: record.serverName })
+  const devices = raw.map((d) => toDevice(d, record.deviceId)).sort(byRelevance)
+  ctx.events.emit('devicesChanged', { accountId: record.id, devices })
+  return devices
+}
+
+function toDevice(d: MatrixDevice, currentId: string): Device {
+  const device: Device = { deviceId: d.deviceId, current: d.deviceId === currentId }
+  if (d.displayName !== undefined) device.displayName = d.displayName
+  if (d.lastSeenIp !== undefined) device.lastSeenIp = d.lastSeenIp
+  if (d.lastSeenTs !== undefined) device.lastSeenTs = d.lastSeenTs
+  return device
+}
+
+function byRelevance(a: Device, b: Device): number {
+  if (a.current !== b.current) return a.current ? -1 : 1
+  return (b.lastSeenTs ?? -1) - (a.lastSeenTs ?? -1) || a.deviceId.localeCompare(b.deviceId)
+}

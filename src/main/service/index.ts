@@ -1,0 +1,120 @@
+/**
+ * The SessionService: the one API the desktop UI and the command line call (ServiceApi in
+ * src/shared/contract.ts). It owns every token: they go from the sign-in to the SecretStore and
+ * from there to the MatrixClient's Authorization header, and nowhere else — not into a result,
+ * an event, an error or a log line.
+ */
+import { hostname } from 'node:os'
+import { AccountRegistry, openSecretStore, type SecretStore } from '../accounts'
+import { Transport } from '../matrix'
+import { listAccounts, relabel, reorder, setActive } from './account-list'
+import { AvatarCache } from './avatar'
+import { checkAll } from './check'
+import type { ServiceContext } from './context'
+import { listDevices, renameDevice, signOutDevices } from './devices'
+import { EventHub } from './events'
+import { forget, logout, logoutAll } from './logout'
+import { generateLoginToken } from './make-login-token'
+import { SessionPool } from './session-pool'
+import { addWithLoginToken, addWithPassword, discoverServer, reLogin, toDiscovery } from './sign-in'
+import { SsoRequests } from './sso-requests'
+import { CALL_NAMES } from '../../shared/channels'
+import type { ServiceApi } from '../../shared/contract'
+import { ContractError } from '../../shared/errors'
+import { mapErrors } from './errors'
+import { DEFAULT_TUNING, type SessionService, type SessionServiceOptions } from './types'
+
+export type { SessionService, SessionServiceOptions, ServiceTuning } from './types'
+export type { ServiceListener } from './events'
+export { encodeLoginPayload, parseLoginPayload, type LoginPayload } from './login-payload'
+export { toContractError } from './errors'
+
+export async function createSessionService(options: SessionServiceOptions): Promise<SessionService> {
+  let secrets: SecretStore
+  let secretsNotice: string | undefined
+  if (options.secrets) {
+    secrets = options.secrets
+  } else {
+    const opened = await openSecretStore(options.keychainService === undefined ? {} : { service: options.keychainService })
+    secrets = opened.store
+    secretsNotice = opened.notice
+  }
+  const events = new EventHub()
+  const registry = new AccountRegistry({
+    dir: options.dataDir,
+    onCorrupt: (notice) => events.emit('notice', { level: 'warning', message: notice.message }),
+  })
+  const transport = new Transport({
+    ...(options.matrix?.totalTimeoutMs === undefined ? {} : { timeoutMs: options.matrix.totalTimeoutMs }),
+    ...(options.matrix?.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.matrix.connectTimeoutMs }),
+    ...(options.matrix?.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: options.matrix.maxRateLimitWaitMs }),
+  })
+  const closing = new AbortController()
+  const ctx: ServiceContext = {
+    registry,
+    secrets,
+    secretsNotice,
+    events,
+    pool: new SessionPool(secrets, transport),
+    transport,
+    tuning: { ...DEFAULT_TUNING, ...options.tuning },
+    deviceName: options.deviceName ?? `Latchkey on ${hostname()}`,
+    openExternal: options.openExternal ?? noBrowser,
+    closing: closing.signal,
+  }
+  const sso = new SsoRequests(ctx)
+  const avatars = new AvatarCache(ctx)
+
+  const api: ServiceApi = {
+    listAccounts: () => listAccounts(ctx),
+    discover: async ({ server }) => toDiscovery(await discoverServer(ctx, server)),
+    addWithPassword: (args) => addWithPassword(ctx, args),
+    addWithLoginToken: (args) => addWithLoginToken(ctx, args),
+    beginSso: (args) => sso.begin(args),
+    completeSso: (args) => sso.complete(args),
+    cancelSso: async (args) => {
+      sso.cancel(args)
+      return undefined
+    },
+    setActive: (args) => setActive(ctx, args),
+    reorder: (args) => reorder(ctx, args),
+    relabel: (args) => relabel(ctx, args),
+    checkAll: () => checkAll(ctx),
+    reLogin: (args) => reLogin(ctx, args),
+    avatar: (args) => avatars.avatar(args),
+    listDevices: (args) => listDevices(ctx, args),
+    renameDevice: (args) => renameDevice(ctx, args),
+    signOutDevices: (args) => signOutDevices(ctx, args),
+    logout: (args) => logout(ctx, args),
+    logoutAll: (args) => logoutAll(ctx, args),
+    forget: (args) => forget(ctx, args),
+    generateLoginToken: (args) => generateLoginToken(ctx, args),
+  }
+  return {
+    ...guarded(api),
+    onEvent: (listener) => events.on(listener),
+    async close() {
+      closing.abort()
+      sso.closeAll()
+      ctx.pool.clear()
+      events.clear()
+    },
+  }
+}
+
+/**
+ * Every method answers a value or a ContractError, whoever calls it (bindContract does the same
+ * for IPC; the CLI calls the service directly).
+ */
+function guarded(api: ServiceApi): ServiceApi {
+  const out: Record<string, unknown> = {}
+  for (const name of CALL_NAMES) {
+    const method = api[name] as (args: unknown) => Promise<unknown>
+    out[name] = (args: unknown) => mapErrors(() => method(args))
+  }
+  return out as ServiceApi
+}
+
+async function noBrowser(): Promise<void> {
+  throw new ContractError({ code: 'unsupported', message: 'Latchkey cannot open a browser here.' })
+}

@@ -1,0 +1,130 @@
+/**
+ * Ending sessions. `logout` revokes the session on the server, then removes the account and its
+ * secret. When the server cannot be reached the account stays, marked pending-logout, and the next
+ * checkAll tries again: the token must not be dropped while it still works. `forget` is the
+ * separate, explicit way to drop an account without revoking it.
+ */
+import { removeAccount, secretKey, patchAccount, type AccountRecord } from '../accounts'
+import { isMatrixError, type MatrixClient, type MatrixError } from '../matrix'
+import type { AccountsSnapshot, CallArgs, CallResult } from '../../shared/contract'
+import { ContractError } from '../../shared/errors'
+import { commit, recordOf, type ServiceContext } from './context'
+import { toContractError } from './errors'
+
+type LogoutResult = CallResult<'logout'>
+
+export async function logout(ctx: ServiceContext, args: CallArgs<'logout'>): Promise<LogoutResult> {
+  const record = await recordOf(ctx, args.accountId)
+  const client = await sessionOrNull(ctx, record)
+  if (!client) {
+    await removeEverywhere(ctx, record)
+    return { outcome: 'logged-out', message: `${record.userId} had no saved session on this computer; Latchkey removed the account.` }
+  }
+  try {
+    await client.logout()
+  } catch (error) {
+    const ended = alreadyEnded(error, record)
+    if (ended) {
+      await removeEverywhere(ctx, record)
+      return { outcome: 'logged-out', message: ended }
+    }
+    if (!cannotReach(error)) throw toContractError(error, { server: record.serverName })
+    const message = pendingSentence(record, error as MatrixError)
+    await commit(ctx, (draft) => patchAccount(draft, record.id, { status: 'pending-logout', statusMessage: message }))
+    return { outcome: 'pending-logout', message }
+  }
+  await removeEverywhere(ctx, record)
+  return { outcome: 'logged-out', message: `Signed ${record.userId} out of ${record.serverName} and removed the account.` }
+}
+
+export async function logoutAll(ctx: ServiceContext, args: CallArgs<'logoutAll'>): Promise<LogoutResult> {
+  const record = await recordOf(ctx, args.accountId)
+  const client = await ctx.pool.client(record)
+  try {
+    await client.logoutAll()
+  } catch (error) {
+    const ended = alreadyEnded(error, record)
+    if (!ended) {
+      const mapped = toContractError(error, { server: record.serverName })
+      if (cannotReach(error)) {
+        throw new ContractError({ ...mapped.toData(), message: `${mapped.message.replace(/\.$/, '')}; nothing was signed out.` })
+      }
+      throw mapped
+    }
+    // This session had ended already, so its token cannot end the others: say so plainly.
+    await removeEverywhere(ctx, record)
+    return { outcome: 'logged-out', message: `${ended} Its other sessions could not be signed out with it.` }
+  }
+  await removeEverywhere(ctx, record)
+  return { outcome: 'logged-out', message: `Signed every session of ${record.userId} out of ${record.serverName} and removed the account.` }
+}
+
+export async function forget(ctx: ServiceContext, args: CallArgs<'forget'>): Promise<AccountsSnapshot> {
+  const record = await recordOf(ctx, args.accountId)
+  return removeEverywhere(ctx, record)
+}
+
+/**
+ * checkAll's second try at a pending logout: 'ended' when the server confirmed (or the session
+ * had ended anyway) — the caller then removes the account and its secret — else the sentence to
+ * keep showing.
+ */
+export async function retryLogout(ctx: ServiceContext, record: AccountRecord): Promise<'ended' | { message: string }> {
+  const client = await sessionOrNull(ctx, record)
+  if (!client) return 'ended'
+  try {
+    await client.logout()
+  } catch (error) {
+    if (!alreadyEnded(error, record)) {
+      return { message: isMatrixError(error) ? pendingSentence(record, error) : toContractError(error).message }
+    }
+  }
+  return 'ended'
+}
+
+/** The account leaves the list first (what the person sees), then its secret leaves the keychain. */
+export async function removeEverywhere(ctx: ServiceContext, record: AccountRecord): Promise<AccountsSnapshot> {
+  const { snapshot } = await commit(ctx, (draft) => void removeAccount(draft, record.id))
+  await dropSecret(ctx, record)
+  return snapshot
+}
+
+export async function dropSecret(ctx: ServiceContext, record: AccountRecord): Promise<void> {
+  ctx.pool.drop(record.id)
+  try {
+    await ctx.secrets.delete(secretKey(record.userId, record.deviceId))
+  } catch (error) {
+    ctx.events.emit('notice', {
+      level: 'warning',
+      message: `${record.userId} was removed, but its token could not be deleted from the keychain: ${toContractError(error).message}`,
+    })
+  }
+}
+
+async function sessionOrNull(ctx: ServiceContext, record: AccountRecord): Promise<MatrixClient | null> {
+  try {
+    return await ctx.pool.client(record)
+  } catch (error) {
+    if (error instanceof ContractError && error.code === 'soft-logged-out') return null
+    throw error
+  }
+}
+
+/** The sentence for a session the server had already ended, or null. */
+function alreadyEnded(error: unknown, record: AccountRecord): string | null {
+  if (!isMatrixError(error, 'logged-out')) return null
+  return error.softLogout
+    ? `The session of ${record.userId} had already ended on ${record.serverName}; Latchkey removed the account. Its device ${record.deviceId} may still be listed there until another session signs it out.`
+    : `${record.userId} had already been signed out on ${record.serverName}; Latchkey removed the account.`
+}
+
+/** Failures that say nothing about the session: the server was not there to ask. */
+export function cannotReach(error: unknown): boolean {
+  if (!isMatrixError(error)) return false
+  if (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'malformed' || error.kind === 'rate-limited') return true
+  return error.kind === 'http' && error.status !== undefined && error.status >= 500
+}
+
+function pendingSentence(record: AccountRecord, error: MatrixError): string {
+  return `${error.message.replace(/\.$/, '')}. ${record.userId} is kept as pending logout: Latchkey signs it out at the next check (or use forget to drop it without signing out).`
+}

@@ -1,0 +1,92 @@
+/**
+ * One MatrixClient per account, holding the tokens read from the SecretStore. Before each use the
+ * stored secret is read again, so a rotation made by the other process (the app and the CLI share
+ * the keychain) is picked up rather than replayed. Rotations this process makes are saved to the
+ * store before the client uses them (MatrixClient's onCredentials contract).
+ */
+import { secretKey, type AccountRecord, type SecretStore, type StoredSecret } from '../accounts'
+import { MatrixClient, type ServerVersions, type Transport } from '../matrix'
+import { ContractError } from '../../shared/errors'
+import { toContractError } from './errors'
+
+interface Entry {
+  client: MatrixClient
+  key: string
+  homeserverUrl: string
+  tokens: StoredSecret
+}
+
+export class SessionPool {
+  readonly #entries = new Map<string, Entry>()
+
+  constructor(
+    private readonly secrets: SecretStore,
+    private readonly transport: Transport,
+  ) {}
+
+  /** The client for an account's session. Throws ContractError (soft-logged-out, storage). */
+  async client(record: AccountRecord): Promise<MatrixClient> {
+    const key = secretKey(record.userId, record.deviceId)
+    let stored: StoredSecret | null
+    try {
+      stored = await this.secrets.get(key)
+    } catch (error) {
+      throw toContractError(error)
+    }
+    if (stored === null) throw missingSession(record, this.secrets.kind)
+    const cached = this.#entries.get(record.id)
+    if (cached && cached.key === key && cached.homeserverUrl === record.homeserverUrl) {
+      if (!sameTokens(cached.tokens, stored)) {
+        cached.client.setCredentials(stored)
+        cached.tokens = stored
+      }
+      return cached.client
+    }
+    return this.#create(record, key, stored)
+  }
+
+  /** Starts an account's pool entry from a fresh sign-in, reusing what its client learnt (versions). */
+  adopt(record: AccountRecord, tokens: StoredSecret, versions?: ServerVersions): void {
+    this.#create(record, secretKey(record.userId, record.deviceId), tokens, versions)
+  }
+
+  drop(accountId: string): void {
+    this.#entries.delete(accountId)
+  }
+
+  clear(): void {
+    this.#entries.clear()
+  }
+
+  #create(record: AccountRecord, key: string, tokens: StoredSecret, versions?: ServerVersions): MatrixClient {
+    const entry: Entry = { key, homeserverUrl: record.homeserverUrl, tokens, client: undefined as unknown as MatrixClient }
+    entry.client = new MatrixClient({
+      baseUrl: record.homeserverUrl,
+      credentials: tokens,
+      userId: record.userId,
+      transport: this.transport,
+      ...(versions ? { versions } : {}),
+      onCredentials: async (next) => {
+        await this.secrets.set(key, next)
+        entry.tokens = { ...next }
+      },
+    })
+    this.#entries.set(record.id, entry)
+    return entry.client
+  }
+}
+
+function sameTokens(a: StoredSecret, b: StoredSecret): boolean {
+  return a.accessToken === b.accessToken && a.refreshToken === b.refreshToken && a.expiresAt === b.expiresAt
+}
+
+export function missingSession(record: AccountRecord, kind: SecretStore['kind']): ContractError {
+  const why =
+    kind === 'memory'
+      ? 'sessions are kept in memory only here, and it was not made in this run'
+      : 'the keychain has no entry for it'
+  return new ContractError({
+    code: 'soft-logged-out',
+    message: `Latchkey has no saved session for ${record.userId} on this computer (${why}); sign in again to keep using device ${record.deviceId}.`,
+  })
+}

@@ -1,0 +1,51 @@
+import type { SecretStore } from '../accounts'
+import type { ServiceApi } from '../../shared/contract'
+import type { ServiceListener } from './events'
+
+export interface SessionServiceOptions {
+  /** accounts.json lives here (LATCHKEY_HOME / Electron's userData). */
+  dataDir: string
+  /** Default: openSecretStore() — the keychain, else memory with a notice. */
+  secrets?: SecretStore
+  /** The keychain service name when `secrets` is not given. Default 'Latchkey'; tests use their own. */
+  keychainService?: string
+  /**
+   * Opens the system browser (SSO sign-in, SSO confirmation of a device sign-out or login token).
+   * Electron: shell.openExternal through an allow-list; CLI: print + xdg-open; e2e: a page.
+   */
+  openExternal?: (url: string) => Promise<void>
+  /** initial_device_display_name of new sessions. Default 'Latchkey on <hostname>'. */
+  deviceName?: string
+  /** Tests shorten these. */
+  matrix?: { totalTimeoutMs?: number; connectTimeoutMs?: number; maxRateLimitWaitMs?: number }
+  /** Tuning, mostly for tests. */
+  tuning?: Partial<ServiceTuning>
+}
+
+export interface ServiceTuning {
+  /** Device ids per POST /delete_devices. */
+  deleteChunkSize: number
+  /** Session checks in flight per homeserver host. */
+  checksPerHost: number
+  /** How often an SSO confirmation is polled while the person is in the browser. */
+  ssoPollIntervalMs: number
+  /** How long a person has for an SSO sign-in or confirmation in the browser. */
+  ssoTimeoutMs: number
+  /** Thumbnails kept in memory. */
+  avatarCacheSize: number
+}
+
+export const DEFAULT_TUNING: ServiceTuning = {
+  deleteChunkSize: 100,
+  checksPerHost: 4,
+  ssoPollIntervalMs: 2000,
+  ssoTimeoutMs: 5 * 60_000,
+  avatarCacheSize: 200,
+}
+
+export interface SessionService extends ServiceApi {
+  /** Every change emits an event; the Electron shell forwards them to the renderer, the e2e harness to the page. */
+  onEvent(listener: ServiceListener): () => void
+  /** Cancels pending SSO sign-ins and browser confirmations, and drops listeners. */
+  close(): Promise<void>
+}
