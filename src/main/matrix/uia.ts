@@ -25,7 +25,15 @@ export interface StageContext {
  * or nothing when the stage was completed elsewhere (the fallback page), so the request is retried
  * with only the session.
  */
-export type StageHandler = (ctx: StageContext) => Promise<AuthDict | void>
+export interface StageHandler {
+  (ctx: StageContext): Promise<AuthDict | void>
+  /**
+   * The handler polls: it returns nothing, again and again, until the server sees the stage done
+   * elsewhere (a person in a browser takes minutes). Its repeats are then not capped at two nor
+   * counted as rounds; the handler owns the time limit and throws when it runs out.
+   */
+  readonly polls?: boolean
+}
 
 export interface UiaOptions {
   /** For the built-in `m.login.password` stage; a function is called only if that stage is chosen. */
@@ -106,7 +114,7 @@ export async function runUia<R>(request: (auth: AuthDict | undefined) => Promise
   let password: string | undefined
   const attempts = new Map<string, number>()
 
-  for (let round = 0; round < maxRounds; round++) {
+  for (let round = 0; round < maxRounds; ) {
     let state: UiaState
     try {
       return await request(auth)
@@ -136,11 +144,14 @@ export async function runUia<R>(request: (auth: AuthDict | undefined) => Promise
 
     const stage = flow[0] as string
     const attempt = attempts.get(stage) ?? 0
+    const polling = options.stages?.[stage]?.polls === true
     // A stage completed elsewhere that the server still lists as open: try its handler once more, then stop.
-    if (attempt >= 2) {
+    if (attempt >= 2 && !polling) {
       throw uiaError(ctx, state, `The ${stage} step for ${ctx.label} on ${ctx.host} was not completed.`, { stage })
     }
     attempts.set(stage, attempt + 1)
+    // A poll waits for the person, not for another step the server asks for.
+    if (!(polling && attempt > 0)) round++
     submitted = stage
     const session = state.session
     const withSession = (dict: AuthDict): AuthDict => (session === undefined ? dict : { ...dict, session })
