@@ -15,7 +15,7 @@ import {
   type LoginFlow,
   type WellKnown,
 } from './endpoints/index'
-import { isMatrixError, MatrixError } from './errors'
+import { MatrixError } from './errors'
 import { parseServerInput } from './server-input'
 import { capitalise } from './sentences'
 import { isR0Only, type ServerVersions } from './spec-versions'
