@@ -3,6 +3,7 @@ import { startHomeserver, type HomeserverOptions, type TestHomeserver, type User
 import { assertRequestsConformToSpec } from '../../../test/spec/openapi'
 import { MatrixClient, MatrixError, runUia, type StageHandler, type TransportOptions, type UiaContext } from '../matrix'
 import { SsoError } from './errors'
+import { beginSsoSignIn } from './flow'
 import { SSO_UIA_STAGE, ssoUiaStage, ssoUiaStages, type ConfirmRequest, type SsoUiaStageOptions } from './uia-stage'
 import { browse, type Visit } from './test-browser'
 
@@ -185,6 +186,21 @@ describe('the m.login.sso stage through the fallback page', () => {
 
     expect(confirm).toHaveBeenCalledTimes(1)
     expect(server().devicesOf('carol')).toHaveLength(1)
+  })
+
+  it('an account signed in through SSO signs its other device out through SSO', async () => {
+    const { deviceId: other } = await carolSignIn()
+    const signIn = await beginSsoSignIn({
+      baseUrl: server().url,
+      transport: FAST,
+      openExternal: async (url) => void browse(url, { fields: { user: '@carol:localhost' } }).catch(() => {}),
+    })
+    const credentials = await signIn.done
+    const client = new MatrixClient({ baseUrl: credentials.homeserverUrl, credentials, userId: credentials.userId, transport: FAST })
+
+    await client.deleteDevice(other, { stages: stages() })
+
+    expect(server().devicesOf('carol').map((d) => d.deviceId)).toEqual([credentials.deviceId])
   })
 
   it('uses the r0 fallback page on a server that speaks only r0', async () => {
