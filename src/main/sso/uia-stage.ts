@@ -47,6 +47,8 @@ export interface SsoUiaStageOptions {
 /**
  * A handler for `m.login.sso`. Rejects with SsoError `timeout` or `cancelled`, with what
  * `openExternal` or `confirm` threw, or with a TypeError when wired to another stage.
+ * Make one per call: it remembers the session it is waiting on. With polling, the call may finish
+ * while `confirm` is still pending: dismiss the prompt when the call settles.
  */
 export function ssoUiaStage(options: SsoUiaStageOptions): StageHandler {
   const timeoutMs = options.timeoutMs ?? DEFAULT_UIA_TIMEOUT_MS
