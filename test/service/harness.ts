@@ -63,8 +63,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     openExternal: (url) => browser.open(url),
     deviceName: 'Latchkey test',
     matrix: { totalTimeoutMs: 3000, connectTimeoutMs: 1000, maxRateLimitWaitMs: 500 },
-    tuning: { ssoPollIntervalMs: 20, ssoTimeoutMs: 5000 },
     ...options.service,
+    tuning: { ssoPollIntervalMs: 20, ssoTimeoutMs: 5000, ...options.service?.tuning },
   })
   const events: RecordedEvent[] = []
   service.onEvent((event, payload) => {
