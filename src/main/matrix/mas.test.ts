@@ -52,7 +52,6 @@ describe('a server run by MAS', () => {
   })
 
   it('still reports unsupported, without a link, when the metadata cannot be read', async () => {
-    kit.skipSpecCheck()
     const client = await kit.signedIn()
     kit.hs.setFault('authMetadata', { kind: 'status', status: 500 })
     const e = await rejection(client.deleteDevice('X', { password: 'wonderland' }))
