@@ -127,6 +127,13 @@ describe('discovering a server from what a person typed', () => {
     expect(d.warnings).toEqual([expect.stringMatching(/^The sign-in methods could not be read: .*HTTP 503/)])
   })
 
+  it('warns when the server offers no sign-in method Latchkey supports', async () => {
+    const hs = await homeserver({ flows: { password: false, token: false, sso: false, applicationService: true } })
+    const d = await discover(hs.url, opts)
+    expect(d.loginTypes).toEqual([])
+    expect(d.warnings).toEqual([`${new URL(hs.url).host} offers no sign-in method Latchkey supports.`])
+  })
+
   describe('the spec’s failure rules', () => {
     it.each([
       ['a body that is not JSON', { kind: 'malformed-json' } as const],

@@ -151,12 +151,15 @@ export async function discover(input: string, options: DiscoverOptions = {}): Pr
 
   let flows: LoginFlow[] = []
   let legacyApi = false
+  // Whether we know what the legacy API offers (read, or known absent), as opposed to not knowing.
+  let flowsKnown = true
   if (flowsResult.ok) {
     flows = flowsResult.value
     legacyApi = true
   } else if (flowsResult.error.kind === 'unsupported') {
     // OAuth-only servers (spec: Authentication API discovery).
   } else {
+    flowsKnown = false
     warnings.push(`The sign-in methods could not be read: ${embed(flowsResult.error.message)}`)
   }
 
@@ -188,7 +191,7 @@ export async function discover(input: string, options: DiscoverOptions = {}): Pr
   if (new URL(baseUrl).protocol === 'http:' && !LOOPBACK.test(new URL(baseUrl).hostname)) {
     warnings.push(`${host} is reached over plain http://, so passwords and tokens would cross the network unencrypted.`)
   }
-  if (legacyApi && !password && !ssoFlow && !tokenFlow && !oauth.offered) {
+  if (flowsKnown && !password && !ssoFlow && !tokenFlow && !oauth.offered) {
     warnings.push(`${capitalise(host)} offers no sign-in method Latchkey supports.`)
   }
 
