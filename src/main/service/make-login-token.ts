@@ -53,7 +53,7 @@ export async function generateLoginToken(ctx: ServiceContext, args: CallArgs<'ge
 async function refuseWhenOff(client: MatrixClient, record: AccountRecord): Promise<void> {
   let capabilities: { getLoginToken: boolean; raw: Record<string, unknown> }
   try {
-    capabilities = await client.capabilities({ timeoutMs: 10_000 })
+    capabilities = await client.capabilities()
   } catch {
     return // Unknown: let the request itself tell.
   }

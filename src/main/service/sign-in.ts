@@ -197,7 +197,7 @@ const MXC = /^mxc:\/\/[^/]+\/.+$/
 /** Display name and avatar, if the server shares them quickly; a profile is decoration, never a reason to fail. */
 async function profileOf(client: MatrixClient, userId: string): Promise<{ displayName?: string; avatarUrl?: string }> {
   try {
-    const p = await client.profile(userId, { timeoutMs: 5000 })
+    const p = await client.profile(userId, { timeoutMs: Math.min(5000, client.transport.timeoutMs) })
     return {
       ...(p.displayName ? { displayName: p.displayName.slice(0, 255) } : {}),
       ...(p.avatarUrl && MXC.test(p.avatarUrl) ? { avatarUrl: p.avatarUrl } : {}),
@@ -210,7 +210,7 @@ async function profileOf(client: MatrixClient, userId: string): Promise<{ displa
 /** Ends a session we will not keep. Best effort: the person is told about the real failure instead. */
 export async function revoke(client: MatrixClient): Promise<void> {
   try {
-    await client.logout({ timeoutMs: 5000 })
+    await client.logout({ timeoutMs: Math.min(5000, client.transport.timeoutMs) })
   } catch {
     // Unreachable or already gone: nothing more to do.
   }
