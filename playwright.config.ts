@@ -18,7 +18,7 @@ export default defineConfig<DriverOptions>({
   fullyParallel: true,
   workers: process.env.CI ? 1 : 2,
   retries: 0,
-  reporter: [['list']],
+  reporter: [['list'], ['./e2e/support/skipReporter.ts']],
   use: {
     viewport: { width: 1120, height: 760 },
     actionTimeout: 10_000,

@@ -16,6 +16,8 @@ import { NAME_SHIM, installDemoBridge } from '../e2e/support/demoBridge'
 import { serveRenderer } from '../e2e/support/staticServer'
 
 const ROOT = resolve(import.meta.dirname, '..')
+// The renderer config imports its plugin without an extension, which Vite's future loader warns about.
+process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING = 'true'
 const OUT = join(ROOT, 'out/renderer')
 const DEVICES = 10_000
 const RUNS = 9

@@ -7,7 +7,8 @@ test('a person renames a device in place', async ({ app, homeserver }) => {
   await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
   const row = otherDevices(page).filter({ hasText: 'Seeded device 1' })
   await row.getByRole('button', { name: /^Rename Seeded device 1/ }).click()
-  const field = row.getByLabel(/^New name for/)
+  // Editing replaces the name with a field, so the field is found by its own label.
+  const field = page.getByLabel(/^New name for/)
   await expect(field).toBeFocused()
   await field.fill('Work laptop')
   await field.press('Enter')

@@ -126,7 +126,7 @@ async function launchInElectron(binary: string, dataDir: string): Promise<Latchk
   const app = await _electron.launch({
     executablePath: binary,
     args: [join(ROOT, 'out/main/index.js')],
-    env: { ...process.env, LATCHKEY_HOME: dataDir, LATCHKEY_SECRETS: 'memory' } as Record<string, string>,
+    env: { ...process.env, LATCHKEY_HOME: dataDir } as Record<string, string>,
   })
   const page = await app.firstWindow()
   const external = new PageQueue()

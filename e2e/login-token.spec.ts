@@ -16,10 +16,10 @@ test('a login token shown as a QR code signs a second Latchkey in', async ({ app
     await prompt.getByRole('button', { name: 'Confirm' }).click()
   }
   await expect(qr).toBeVisible()
-  await expect(page.getByText(/^Expires in \d+:\d\d$/)).toBeVisible()
+  await expect(page.locator('p', { hasText: 'Expires in' })).toHaveText(/^\s*Expires in \d+:\d\d\s*$/)
 
   // The QR code, read back from a screenshot, holds exactly the payload shown beside it.
-  const payload = await page.getByLabel('Login token').inputValue()
+  const payload = await page.getByRole('textbox', { name: 'Login token' }).inputValue()
   expect(payload).toMatch(/^latchkey:\/\/login\?/)
   const shot = await qr.screenshot()
   const png = PNG.sync.read(shot)
@@ -35,7 +35,7 @@ test('a login token shown as a QR code signs a second Latchkey in', async ({ app
   await openAddAccount(second.page)
   await second.page.getByRole('button', { name: 'Use a login token from another device' }).click()
   await second.page.getByLabel('Choose a picture of the QR code').setInputFiles({ name: 'qr.png', mimeType: 'image/png', buffer: shot })
-  await expect(second.page.getByLabel('Login token')).toHaveValue(payload)
+  await expect(second.page.getByRole('textbox', { name: 'Login token' })).toHaveValue(payload)
   await second.page.getByRole('button', { name: 'Sign in with this token' }).click()
   await expect(second.page.getByRole('dialog')).toHaveCount(0)
   await expect(sidebar(second.page).locator('[aria-current="true"]')).toContainText(`@alice:${homeserver.serverName}`)

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
-import { trimJsQr } from '../src/renderer/build/trimJsQr.ts'
+import { trimJsQr } from '../src/renderer/build/trimJsQr'
 
 export default defineConfig({
   root: resolve(import.meta.dirname, '../src/renderer'),

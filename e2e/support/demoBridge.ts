@@ -31,6 +31,15 @@ export function installDemoBridge({ callNames, deviceCount }: DemoOptions): void
     checkAll: () => snapshot(),
     avatar: () => null,
     listDevices: (args) => (args?.accountId === 'a1' ? devices : devices.slice(0, 3)),
+    discover: () => ({
+      input: 'example.org', serverName: 'example.org', baseUrl: 'https://matrix.example.org', versions: ['v1.11'],
+      password: true, loginToken: true, sso: true, identityProviders: [{ id: 'github', name: 'GitHub' }, { id: 'gitlab', name: 'GitLab' }],
+      getLoginToken: true, oauthAwarePreferred: false, oauth: { offered: false }, warnings: [],
+    }),
+    generateLoginToken: () => ({
+      token: 'syl_DemoTokenOnlyForPictures', expiresAt: Date.now() + 120_000,
+      payload: 'latchkey://login?hs=https%3A%2F%2Fmatrix.example.org&token=syl_DemoTokenOnlyForPictures&user=%40alice%3Aexample.org',
+    }),
   }
   const bridge: Record<string, unknown> = {
     on(event: string, listener: (payload: unknown) => void) {

@@ -19,7 +19,7 @@ export interface TrackOptions {
   quiet?: boolean
 }
 
-const INFO_LIFETIME_MS = 8_000
+const INFO_LIFETIME_MS = 6_000
 
 /**
  * Everything the window is doing and everything that went wrong, as sentences. `track` wraps a
