@@ -3,7 +3,7 @@
  * (the built renderer, `window.latchkey` bound to a real SessionService in this process) or as
  * the real Electron app. Specs see the same `Latchkey` either way.
  */
-import { test as base, _electron, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { test as base, _electron, expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -24,6 +24,8 @@ export interface DriverOptions {
 
 export interface Latchkey {
   page: Page
+  /** Uncaught errors, failed promises and CSP violations in the window: a spec ends with none. */
+  problems: string[]
   /** Resolves with the next page Latchkey opens "in the system browser" (SSO, UIA fallback). */
   nextExternalPage(): Promise<Page>
   close(): Promise<void>
@@ -70,6 +72,15 @@ class PageQueue {
   }
 }
 
+function watchForProblems(page: Page): string[] {
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+  })
+  return problems
+}
+
 async function launchInChromium(
   browser: Browser,
   renderer: StaticServer,
@@ -94,6 +105,7 @@ async function launchInChromium(
     onInternalError: (error, call) => console.error(`[e2e] internal error in ${call}:`, error),
   })
   const page = await context.newPage()
+  const problems = watchForProblems(page)
   await page.exposeBinding('__latchkeyInvoke', (_source, name: unknown, args: unknown) => binding.call(name, args))
   await page.addInitScript(installBridge, [...CALL_NAMES])
   // Events go to the page in the order the service emitted them, through the same schema check
@@ -113,6 +125,7 @@ async function launchInChromium(
   await page.goto(renderer.url)
   return {
     page,
+    problems,
     nextExternalPage: () => external.next(),
     async close() {
       unsubscribe()
@@ -129,6 +142,7 @@ async function launchInElectron(binary: string, dataDir: string): Promise<Latchk
     env: { ...process.env, LATCHKEY_HOME: dataDir } as Record<string, string>,
   })
   const page = await app.firstWindow()
+  const problems = watchForProblems(page)
   const external = new PageQueue()
   app.on('window', (window) => external.push(window))
   // The system browser becomes a window of the app itself, which Playwright can drive.
@@ -137,7 +151,7 @@ async function launchInElectron(binary: string, dataDir: string): Promise<Latchk
       await new BrowserWindow({ width: 800, height: 700 }).loadURL(url)
     }
   })
-  return { page, nextExternalPage: () => external.next(), close: () => app.close() }
+  return { page, problems, nextExternalPage: () => external.next(), close: () => app.close() }
 }
 
 export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
@@ -187,10 +201,12 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
       started.push({ app, dir })
       return app
     })
+    const problems = started.flatMap(({ app }) => app.problems)
     for (const { app, dir } of started.reverse()) {
       await app.close().catch(() => undefined)
       await rm(dir, { recursive: true, force: true })
     }
+    expect(problems, 'errors in the Latchkey window').toEqual([])
   },
 
   app: async ({ launch }, use) => {

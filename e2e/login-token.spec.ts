@@ -1,5 +1,6 @@
 import jsQR from 'jsqr'
 import { PNG } from 'pngjs'
+import { startHomeserver } from '../test/homeserver/index'
 import { PASSWORDS, expect, test } from './fixtures'
 import { dialog, openAddAccount, openTab, sidebar, signInWithPassword } from './support/person'
 
@@ -40,4 +41,42 @@ test('a login token shown as a QR code signs a second Latchkey in', async ({ app
   await expect(second.page.getByRole('dialog')).toHaveCount(0)
   await expect(sidebar(second.page).locator('[aria-current="true"]')).toContainText(`@alice:${homeserver.serverName}`)
   expect(homeserver.devicesOf('alice')).toHaveLength(2)
+})
+
+test('a server that asks to wait shows the wait, not a spinner', async ({ app, homeserver }) => {
+  const { page } = app
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await openTab(page, 'Sign in another device')
+  homeserver.rateLimit('getLoginToken', 5, 90_000)
+  await page.getByRole('button', { name: 'Make a login token' }).click()
+  const prompt = dialog(page, 'Confirm it is you')
+  const wait = page.getByRole('status').filter({ hasText: 'You can try again in' })
+  await expect(prompt.or(wait)).toBeVisible()
+  if (await prompt.isVisible()) {
+    await prompt.getByLabel(/^Password for/).fill(PASSWORDS.alice)
+    await prompt.getByRole('button', { name: 'Confirm' }).click()
+  }
+  await expect(wait).toContainText(/try again in (90 seconds|2 minutes)/)
+  await expect(page.getByRole('button', { name: /^Try again in \d:\d\d$/ })).toBeDisabled()
+  await expect(page.locator('.token .spinner')).toHaveCount(0)
+})
+
+test('a server without login tokens says so in one sentence', async ({ app }) => {
+  const { page } = app
+  const server = await startHomeserver({
+    users: [{ localpart: 'dana', password: 'dana-password' }],
+    flows: { getLoginToken: false },
+  })
+  try {
+    await signInWithPassword(page, server.url, 'dana', 'dana-password')
+    await openTab(page, 'Sign in another device')
+    await page.getByRole('button', { name: 'Make a login token' }).click()
+    const sentence = page.getByRole('status').filter({ hasText: /login token/i })
+    await expect(sentence).toBeVisible()
+    // One sentence: it ends with a full stop, and no full stop inside starts another.
+    await expect(sentence).toHaveText(/^\s*(?:(?!\.\s+[A-Z]).)+\.\s*$/)
+    await expect(page.getByRole('button', { name: 'Make a login token' })).toHaveCount(0)
+  } finally {
+    await server.close()
+  }
 })
