@@ -360,6 +360,9 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
       if (!(error instanceof ContractError) || error.code !== 'auth-required') throw error
       const stages = error.authStages ?? []
       if (stages.includes('m.login.password')) {
+        if (!io.stdin.isTTY) {
+          throw new CliError('auth', `${error.message.replace(/\.$/, '')}: pipe it in with --password-stdin (or use --sso where the server allows it).`)
+        }
         const password = await promptSecret(`${error.message} Password for ${account.userId}: `, io.stdin, io.stderr)
         return call({ type: 'password', password })
       }
@@ -389,12 +392,11 @@ function buildProgram(io: CliIo): Command {
       'after',
       `\nAccounts are kept in accounts.json in the data folder (LATCHKEY_HOME overrides it); tokens in the OS keychain.\n\n${EXIT_CODES_HELP}`,
     )
-    .showHelpAfterError('(run latchkey --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(s),
+      outputError: (s, write) => write(`${usageSentence(s)}\n`),
     })
     .version(VERSION, '-V, --version', 'print the version')
   // Subcommands made with .command() inherit the output routing, exitOverride and help hint.
@@ -420,6 +422,22 @@ function report(error: unknown, io: CliIo): ExitCode {
   io.stderr.write('Something went wrong inside Latchkey; nothing was changed. Please report it if it keeps happening.\n')
   if (io.env.LATCHKEY_DEBUG === '1' && error instanceof Error) io.stderr.write(`${error.name}: ${error.message}\n`)
   return EXIT.internal
+}
+
+/** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as one sentence with a pointer to --help. */
+export function usageSentence(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+  const [first = 'The command line was not understood', ...rest] = lines
+  const main = first
+    .replace(/^error:\s*/i, '')
+    .replace(/[.]$/, '')
+    .replace(/\.\s+([A-Z])/g, (_m, c: string) => `: ${c.toLowerCase()}`)
+  const hint = rest.map((l) => l.replace(/^\((.*)\)$/, '$1').replace(/[.?]$/, '')).join('; ')
+  const sentence = `${main.charAt(0).toUpperCase()}${main.slice(1)}${hint ? ` (${hint.charAt(0).toLowerCase()}${hint.slice(1)}?)` : ''}`
+  return `${sentence}; see latchkey --help.`
 }
 
 function oneLine(text: string): string {

@@ -5,7 +5,7 @@ import { CliError } from './cli-error'
 export function selectAccount(snapshot: AccountsSnapshot, ref: string | undefined): Account {
   const { accounts, activeId } = snapshot
   if (accounts.length === 0) {
-    throw new CliError('notFound', 'There are no accounts yet. Add one with: latchkey add <server> <user>')
+    throw new CliError('notFound', 'There are no accounts yet; add one with latchkey add <server> <user>.')
   }
   if (ref === undefined || ref.trim() === '') {
     const active = accounts.find((a) => a.id === activeId)
