@@ -22,7 +22,7 @@ export function formatAccounts(snapshot: AccountsSnapshot): string {
   const lines: string[] = []
   if (snapshot.storageNotice) lines.push(snapshot.storageNotice)
   if (snapshot.accounts.length === 0) {
-    lines.push('No accounts yet. Add one with: latchkey add <server> <user>')
+    lines.push('No accounts yet; add one with latchkey add <server> <user>.')
     return lines.join('\n')
   }
   const rows = snapshot.accounts.map((a) => [

@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream'
 import { Command, CommanderError } from 'commander'
 import QRCode from 'qrcode'
+import pkg from '../../package.json' with { type: 'json' }
 import type { SessionService } from '../main/service'
 import type { Account, UiaAuth } from '../shared/contract'
 import { ContractError } from '../shared/errors'
@@ -403,7 +404,7 @@ function buildProgram(io: CliIo): Command {
   return program
 }
 
-const VERSION = '0.1.0'
+const VERSION = pkg.version
 
 function report(error: unknown, io: CliIo): ExitCode {
   if (error instanceof CommanderError) {
