@@ -1,6 +1,6 @@
 import { startHomeserver } from '../test/homeserver/index'
 import { PASSWORDS, expect, test } from './fixtures'
-import { accountButtons, chooseServer, dialog, openAddAccount, signInWithPassword, sidebar } from './support/person'
+import { accountButtons, backToLatchkey, chooseServer, dialog, openAddAccount, signInWithPassword, sidebar } from './support/person'
 
 test('a person adds an account with a password and lands on its devices', async ({ app, homeserver }) => {
   const { page } = app
@@ -44,6 +44,7 @@ test('a person adds an account through SSO on the identity provider page', async
   await idp.getByLabel('Account').selectOption({ label: `Carol Danvers (@carol:${homeserver.serverName})` })
   await idp.getByRole('button', { name: 'Continue' }).click()
   await expect(idp.getByText(/Signed in to Latchkey as @carol/)).toBeVisible()
+  await backToLatchkey(page)
 
   await expect(page.getByRole('dialog')).toHaveCount(0)
   await expect(sidebar(page).locator('[aria-current="true"]')).toContainText(`@carol:${homeserver.serverName}`)

@@ -1,5 +1,5 @@
 import { PASSWORDS, expect, test } from './fixtures'
-import { accountButtons, confirmWithPassword, dialog, openTab, otherDevices, signInWithPassword } from './support/person'
+import { accountButtons, confirmWithPassword, dialog, openTab, otherDevices, signInWithPassword, signInWithSso, backToLatchkey } from './support/person'
 
 test('a person renames a device in place', async ({ app, homeserver }) => {
   const { page } = app
@@ -65,4 +65,27 @@ test('a person signs out everywhere after reading what it ends', async ({ app, h
   await expect(accountButtons(page)).toHaveCount(0)
   await expect(page.getByRole('button', { name: 'Add your first account' })).toBeVisible()
   expect(homeserver.devicesOf('alice')).toHaveLength(0)
+})
+
+test('a person without a password confirms a sign-out through single sign-on', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('carol', 2)
+  await signInWithSso(app, homeserver.url, `Carol Danvers (@carol:${homeserver.serverName})`)
+  await expect(otherDevices(page)).toHaveCount(2)
+
+  await page.getByRole('checkbox', { name: /^Select Seeded device 1 / }).check()
+  await page.getByRole('button', { name: 'Sign out 1 device' }).click()
+  await dialog(page, 'Sign out 1 device?').getByRole('button', { name: 'Sign out 1 device' }).click()
+
+  const prompt = dialog(page, 'Confirm it is you')
+  await expect(prompt.getByLabel(/^Password for/)).toHaveCount(0)
+  const browserTab = app.nextExternalPage()
+  await prompt.getByRole('button', { name: 'Continue with single sign-on' }).click()
+  const fallback = await browserTab
+  await fallback.getByRole('button', { name: 'Continue' }).click()
+  await backToLatchkey(page)
+
+  await expect(otherDevices(page)).toHaveCount(1)
+  await expect(otherDevices(page)).toContainText('Seeded device 2')
+  expect(homeserver.devicesOf('carol').map((d) => d.displayName)).not.toContain('Seeded device 1')
 })

@@ -100,6 +100,8 @@ async function launchInChromium(
       await tab.goto(url)
     },
     matrix: { totalTimeoutMs: 5_000, connectTimeoutMs: 2_000, maxRateLimitWaitMs: 1_000 },
+    // A person in the browser is simulated quickly; polling as slowly as for a human only slows the suite.
+    tuning: { ssoPollIntervalMs: 200 },
   })
   const binding = bindContract(service, {
     onInternalError: (error, call) => console.error(`[e2e] internal error in ${call}:`, error),
@@ -166,6 +168,8 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
   ],
 
   renderer: [
+    // Playwright reads a fixture's dependencies from its first parameter: none here.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const server = await serveRenderer(join(ROOT, 'out/renderer'))
       await use(server)
@@ -183,6 +187,7 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
+  // eslint-disable-next-line no-empty-pattern
   homeserver: async ({}, use) => {
     const homeserver = await startHomeserver({ users: USERS })
     await use(homeserver)

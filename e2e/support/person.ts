@@ -54,3 +54,31 @@ export async function openTab(page: Page, name: 'Devices' | 'Sign in another dev
   await page.getByRole('tab', { name }).click()
   await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true')
 }
+
+/** Adds an account through the identity provider page that opens "in the browser". */
+export async function signInWithSso(
+  app: { page: Page; nextExternalPage(): Promise<Page> },
+  server: string,
+  who: string,
+): Promise<Page> {
+  const { page } = app
+  await openAddAccount(page)
+  await chooseServer(page, server)
+  const browserTab = app.nextExternalPage()
+  await page.getByRole('button', { name: /^Continue with / }).first().click()
+  const idp = await browserTab
+  await idp.getByLabel('Account').selectOption({ label: who })
+  await idp.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByRole('dialog')).toHaveCount(0)
+  await backToLatchkey(page)
+  return idp
+}
+
+/**
+ * The person comes back to Latchkey from the browser. (In the browser driver the "browser" is a
+ * tab of the same browser: a tab in the background gets no animation frames, which slows every
+ * later action there.)
+ */
+export async function backToLatchkey(page: Page): Promise<void> {
+  await page.bringToFront()
+}

@@ -183,7 +183,7 @@ export const useAccounts = defineStore('accounts', () => {
   async function reLogin(accountId: string): Promise<void> {
     const account = list.value.find((a) => a.id === accountId)
     if (!account) return
-    let stages = ['m.login.password']
+    let stages: string[]
     try {
       const found = await notices.track(`Checking how ${account.serverName} signs people in…`, () =>
         api().discover({ server: account.homeserverUrl }),
