@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { keychainRequired, probeKeychain, SKIPPED_WITHOUT_KEYCHAIN } from '../main/accounts/testing/keychain'
 import { parseLoginPayload } from '../main/service/login-payload'
 import { startHomeserver, type TestHomeserver } from '../../test/homeserver'
-import { outputs, runCli, type CliRun } from '../../test/service/cli'
-import { issuedTokens, PASSWORDS, USERS } from '../../test/service/harness'
+import { outputs, runCli, startCli, type CliRun } from '../../test/service/cli'
+import { issuedTokens, PASSWORDS, ScriptedBrowser, USERS } from '../../test/service/harness'
 import type { Account, AccountsSnapshot, Device } from '../shared/contract'
 import { EXIT } from './exit-codes'
 
@@ -27,7 +27,7 @@ async function home(): Promise<string> {
 }
 
 beforeAll(async () => {
-  hs = await startHomeserver({ users: USERS })
+  hs = await startHomeserver({ users: USERS, flows: { sso: true, identityProviders: [{ id: 'oidc', name: 'Example ID' }] } })
 })
 
 afterAll(async () => {
@@ -109,6 +109,26 @@ describe('latchkey without a keychain (any machine)', () => {
     expect(run.code).toBe(EXIT.server)
     expect(oneSentence(run)).toMatch(/127\.0\.0\.1:9/)
   })
+
+  it('signs in through SSO: prints the address, waits for the browser, and adds the account', async () => {
+    const cli = startCli(['sso', hs.url, '--idp', 'oidc', '--json'], { env: { ...memory, LATCHKEY_HOME: await home() } })
+    const [, url] = await cli.waitFor(/Open this address in your browser to continue:\n\s+(\S+)\n/)
+    await cli.waitFor(/Waiting for the browser/)
+    const page = await new ScriptedBrowser().signInWithSso(url!, '@carol:localhost')
+    const run = await cli.done
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({ userId: '@carol:localhost', status: 'active' })
+    expect(await page.text()).toContain('Signed in to Latchkey as @carol:localhost')
+  }, 60_000)
+
+  it('cancels a waiting SSO sign-in on Ctrl+C with exit code 130', async () => {
+    const cli = startCli(['sso', hs.url], { env: { ...memory, LATCHKEY_HOME: await home() } })
+    await cli.waitFor(/Waiting for the browser/)
+    cli.kill('SIGINT')
+    const run = await cli.done
+    expect(run.code).toBe(EXIT.cancelled)
+    expect(run.stderr.trim().split('\n').at(-1)).toBe('The sign-in was cancelled.')
+  }, 60_000)
 
   it('exits 6 when --account matches nothing', async () => {
     const run = await runCli(['devices', '--account', 'nobody'], { env: { ...memory, LATCHKEY_HOME: await home() } })
