@@ -83,12 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     eventsOf: <E extends EventName>(event: E) =>
       events.filter((e) => e.event === event).map((e) => e.payload as EventPayload<E>),
     async state() {
-      let file: string | null = null
-      try {
-        file = await readFile(path.join(dir, 'accounts.json'), 'utf8')
-      } catch {
-        file = null
-      }
+      const file = await readFile(path.join(dir, 'accounts.json'), 'utf8').catch(() => null)
       const stored: Record<string, unknown> = {}
       for (const key of await secrets.list()) stored[key] = await secrets.get(key)
       return { file, secrets: stored }

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, expect, it } from 'vitest'
-import { ROOT } from '../../../test/service/cli'
+import { ROOT } from '../../../test/service/run-cli'
 import { PASSWORDS, startHarness, type Harness } from '../../../test/service/harness'
 
 let h: Harness
