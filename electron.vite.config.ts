@@ -25,6 +25,8 @@ export default defineConfig({
     plugins: [vue(), trimJsQr()],
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves the renderer unminified by default: 110 kB gzip instead of 71.
+      minify: true,
       rolldownOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
   },

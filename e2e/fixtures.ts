@@ -137,13 +137,14 @@ async function launchInChromium(
   }
 }
 
-async function launchInElectron(binary: string, dataDir: string): Promise<Latchkey> {
+async function launchInElectron(binary: string, dataDir: string, colorScheme: 'light' | 'dark'): Promise<Latchkey> {
   const app = await _electron.launch({
     executablePath: binary,
     args: [join(ROOT, 'out/main/index.js')],
     env: { ...process.env, LATCHKEY_HOME: dataDir } as Record<string, string>,
   })
   const page = await app.firstWindow()
+  await page.emulateMedia({ colorScheme })
   const problems = watchForProblems(page)
   const external = new PageQueue()
   app.on('window', (window) => external.push(window))
@@ -199,10 +200,11 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
     await use(async () => {
       const dir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-'))
       const binary = electronBinary()
+      const scheme = colorScheme === 'dark' ? 'dark' : 'light'
       const app =
         driver === 'electron' && binary
-          ? await launchInElectron(binary, dir)
-          : await launchInChromium(await sharedBrowser.get(), renderer, dir, colorScheme === 'dark' ? 'dark' : 'light')
+          ? await launchInElectron(binary, dir, scheme)
+          : await launchInChromium(await sharedBrowser.get(), renderer, dir, scheme)
       started.push({ app, dir })
       return app
     })

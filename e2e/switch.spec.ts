@@ -22,4 +22,10 @@ test('a person switches accounts by click and by Ctrl+2', async ({ app, homeserv
   await expect(accountButtons(page).first()).toContainText('Bob Marley')
   await page.keyboard.press('Control+2')
   await expect(page.getByRole('heading', { level: 2 })).toHaveText('Alice Liddell')
+
+  // Dragging Alice back to the top puts her first again.
+  await accountButtons(page).nth(1).dragTo(accountButtons(page).nth(0))
+  await expect(accountButtons(page).first()).toContainText('Alice Liddell')
+  await page.keyboard.press('Control+2')
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Bob Marley')
 })
