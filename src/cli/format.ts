@@ -20,11 +20,7 @@ export function accountName(a: Account): string {
 
 export function formatAccounts(snapshot: AccountsSnapshot): string {
   const lines: string[] = []
-  if (snapshot.storageNotice) lines.push(snapshot.storageNotice)
-  if (snapshot.accounts.length === 0) {
-    lines.push('No accounts yet; add one with latchkey add <server> <user>.')
-    return lines.join('\n')
-  }
+  if (snapshot.accounts.length === 0) return 'No accounts yet; add one with latchkey add <server> <user>.'
   const rows = snapshot.accounts.map((a) => [
     a.id === snapshot.activeId ? '*' : '',
     a.id,

@@ -47,6 +47,9 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
   const getService = async (): Promise<SessionService> => {
     if (service) return service
     service = await deps.createService(io)
+    // Say once, before anything else, when tokens cannot be kept (no keychain) or the list was reset.
+    const { storageNotice } = await service.listAccounts(undefined)
+    if (storageNotice) say(storageNotice)
     service.onEvent((event, payload) => {
       if (event === 'notice') {
         const notice = payload as { message: string }
@@ -123,15 +126,19 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
   program
     .command('sso')
     .description('Sign in through the server\'s single sign-on in your browser and add the account (Ctrl+C cancels). With --account, sign that account in again on the same device.')
-    .argument('<server>', 'server name or URL')
+    .argument('[server]', 'server name or URL (not needed with --account)')
     .option('--idp <id>', 'the identity provider to use (see latchkey discover)')
-    .option('--account <ref>', 'sign this account in again (after a soft logout)')
+    .option('--account <ref>', 'sign this account in again on its own server (after a soft logout)')
     .option('--json', 'print JSON')
-    .action(async (server: string, opts: JsonOption & AccountOption & { idp?: string }) => {
+    .action(async (server: string | undefined, opts: JsonOption & AccountOption & { idp?: string }) => {
+      if (server === undefined && opts.account === undefined) {
+        throw new CliError('usage', 'Name the server to sign in to, or give --account to sign an account in again.')
+      }
       const svc = await getService()
-      const accountId = opts.account === undefined ? undefined : selectAccount(await svc.listAccounts(undefined), opts.account).id
+      const account = opts.account === undefined ? undefined : selectAccount(await svc.listAccounts(undefined), opts.account)
+      const accountId = account?.id
       const { requestId } = await svc.beginSso({
-        server,
+        server: server ?? account?.homeserverUrl ?? '',
         ...(opts.idp === undefined ? {} : { idpId: opts.idp }),
         ...(accountId === undefined ? {} : { accountId }),
       })
@@ -189,7 +196,8 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
       const account = selectAccount(await svc.listAccounts(undefined), opts.account)
       const updated = await svc.relabel({
         accountId: account.id,
-        ...(label === undefined ? {} : { label }),
+        // The service leaves a missing label as it is; here, no label means "remove it".
+        label: label ?? '',
         ...(opts.color === undefined ? {} : { color: opts.color }),
       })
       if (opts.json) json(updated)
