@@ -55,6 +55,7 @@ export default tseslint.config(
       'vue/multiline-html-element-content-newline': 'off',
     },
   },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // Each layer may import only what is below it.
   { files: ['src/main/matrix/**'], rules: layerRule(LAYERS.filter((l) => l !== 'matrix'), 'matrix/ is the bottom layer: it imports nothing of ours above it.') },
   { files: ['src/main/sso/**'], rules: layerRule(['auth', 'accounts', 'service', 'electron', 'cli', 'renderer', 'preload'], 'sso/ may use only matrix/.') },
