@@ -26,7 +26,8 @@ export const useAccounts = defineStore('accounts', () => {
   const prompts = usePrompts()
 
   const list = shallowRef<Account[]>([])
-  const activeId = ref<string | null>(null)
+  /** The active account as main last reported it. */
+  const reportedActiveId = ref<string | null>(null)
   const storage = ref<AccountsSnapshot['storage']>('keychain')
   const storageNotice = ref<string | undefined>()
   const loaded = ref(false)
@@ -34,12 +35,35 @@ export const useAccounts = defineStore('accounts', () => {
   const avatars = ref<Record<string, { mxc: string; url: string | null }>>({})
   const sso = shallowRef<SsoPending | null>(null)
 
-  const ordered = computed(() => [...list.value].sort((a, b) => a.order - b.order))
+  // What the person asked for and main has not yet confirmed. Shown at once, and kept over any
+  // snapshot that arrives meanwhile (an earlier call's answer or event must not undo a later click).
+  const wantedActiveId = ref<string | null>(null)
+  const wantedOrder = shallowRef<string[] | null>(null)
+
+  const activeId = computed(() => wantedActiveId.value ?? reportedActiveId.value)
+  const ordered = computed(() => {
+    const order = wantedOrder.value
+    if (!order) return [...list.value].sort((a, b) => a.order - b.order)
+    const rank = (a: Account) => {
+      const at = order.indexOf(a.id)
+      return at < 0 ? order.length + a.order : at
+    }
+    return [...list.value].sort((a, b) => rank(a) - rank(b))
+  })
   const active = computed(() => list.value.find((a) => a.id === activeId.value) ?? null)
+
+  // Calls that change the account list go to main one at a time, in the order they were made, so
+  // each answer already includes the changes before it.
+  let queue: Promise<unknown> = Promise.resolve()
+  function serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = queue.then(work, work)
+    queue = run.catch(() => undefined)
+    return run
+  }
 
   function apply(snapshot: AccountsSnapshot): void {
     list.value = snapshot.accounts
-    activeId.value = snapshot.activeId
+    reportedActiveId.value = snapshot.activeId
     storage.value = snapshot.storage
     storageNotice.value = snapshot.storageNotice
     loaded.value = true
@@ -72,17 +96,33 @@ export const useAccounts = defineStore('accounts', () => {
   }
 
   async function load(): Promise<void> {
-    apply(await notices.track('Loading your accounts…', () => api().listAccounts()))
+    apply(await notices.track('Loading your accounts…', () => serially(() => api().listAccounts())))
+  }
+
+  /**
+   * An `accountsChanged` event says the list changed; what is true now is asked for in the same
+   * queue as this window's own changes. An event can reach the window after the answer to a later
+   * call (they travel apart), so applying its payload could put back an older state.
+   */
+  let refreshQueued = false
+  function refresh(): void {
+    if (refreshQueued) return
+    refreshQueued = true
+    void serially(async () => {
+      refreshQueued = false
+      apply(await api().listAccounts())
+    }).catch(() => undefined)
   }
 
   async function select(accountId: string): Promise<void> {
     if (accountId === activeId.value) return
-    const before = activeId.value
-    activeId.value = accountId
+    wantedActiveId.value = accountId
     try {
-      apply(await notices.track('Switching account…', () => api().setActive({ accountId })))
+      apply(await notices.track('Switching account…', () => serially(() => api().setActive({ accountId }))))
     } catch {
-      activeId.value = before
+      // Main's own view stands; the notice says why.
+    } finally {
+      if (wantedActiveId.value === accountId) wantedActiveId.value = null
     }
   }
 
@@ -94,13 +134,13 @@ export const useAccounts = defineStore('accounts', () => {
     if (from < 0 || from === to) return
     ids.splice(from, 1)
     ids.splice(to, 0, accountId)
-    const before = list.value
-    // Show the new order at once; main's answer (or the old order, on failure) replaces it.
-    list.value = ids.map((id, order) => ({ ...before.find((a) => a.id === id)!, order }))
+    wantedOrder.value = ids
     try {
-      apply(await notices.track('Saving the new order…', () => api().reorder({ accountIds: ids })))
+      apply(await notices.track('Saving the new order…', () => serially(() => api().reorder({ accountIds: ids }))))
     } catch {
-      list.value = before
+      // Main's own order stands; the notice says why.
+    } finally {
+      if (wantedOrder.value === ids) wantedOrder.value = null
     }
   }
 
@@ -108,11 +148,12 @@ export const useAccounts = defineStore('accounts', () => {
     const args: { accountId: string; label?: string; color?: string } = { accountId }
     if (label !== undefined) args.label = label
     if (color !== undefined) args.color = color
-    replace(await notices.track('Saving the label…', () => api().relabel(args)))
+    replace(await notices.track('Saving the label…', () => serially(() => api().relabel(args))))
   }
 
   async function checkAll(): Promise<void> {
-    apply(await notices.track('Checking every account with its server…', () => api().checkAll()))
+    await notices.track('Checking every account with its server…', () => api().checkAll())
+    refresh()
   }
 
   function discover(server: string): Promise<Discovery> {
@@ -283,10 +324,10 @@ export const useAccounts = defineStore('accounts', () => {
       danger: true,
     })
     if (!ok) return
-    apply(await notices.track(`Forgetting ${account.userId}…`, () => api().forget({ accountId })))
+    apply(await notices.track(`Forgetting ${account.userId}…`, () => serially(() => api().forget({ accountId }))))
   }
 
-  api().on('accountsChanged', apply)
+  api().on('accountsChanged', refresh)
 
   return {
     list,

@@ -41,11 +41,14 @@ const flush = () => new Promise((resolve) => setTimeout(resolve, 0))
 describe('the accounts store', () => {
   beforeEach(() => setup())
 
-  it('mirrors the snapshot main sends with accountsChanged', () => {
+  it('mirrors what main reports when it says the accounts changed', async () => {
     const accounts = useAccounts()
     const alice = makeAccount({ userId: '@alice:example.org', order: 1 })
     const bob = makeAccount({ userId: '@bob:example.org', order: 0 })
-    fake.emit('accountsChanged', { ...makeSnapshot([alice, bob], bob.id), storage: 'memory', storageNotice: 'No keychain.' })
+    const snapshot = { ...makeSnapshot([alice, bob], bob.id), storage: 'memory' as const, storageNotice: 'No keychain.' }
+    fake.handlers.listAccounts = () => snapshot
+    fake.emit('accountsChanged', snapshot)
+    await flush()
     expect(accounts.ordered.map((a) => a.userId)).toEqual(['@bob:example.org', '@alice:example.org'])
     expect(accounts.active?.userId).toBe('@bob:example.org')
     expect(accounts.storageNotice).toBe('No keychain.')
@@ -56,7 +59,8 @@ describe('the accounts store', () => {
     const [a, b, c] = [makeAccount({ order: 0 }), makeAccount({ order: 1 }), makeAccount({ order: 2 })]
     fake.handlers.reorder = ({ accountIds }) =>
       makeSnapshot(accountIds.map((id, order) => ({ ...[a, b, c].find((x) => x!.id === id)!, order })))
-    fake.emit('accountsChanged', makeSnapshot([a!, b!, c!]))
+    fake.handlers.listAccounts = () => makeSnapshot([a!, b!, c!])
+    await accounts.load()
     const moving = accounts.move(c!.id, 0)
     expect(accounts.ordered.map((x) => x.id)).toEqual([c!.id, a!.id, b!.id])
     await moving
@@ -70,7 +74,8 @@ describe('the accounts store', () => {
     fake.handlers.setActive = () => {
       throw new ContractError({ code: 'storage', message: 'Latchkey could not save the account list.' })
     }
-    fake.emit('accountsChanged', makeSnapshot([a!, b!], a!.id))
+    fake.handlers.listAccounts = () => makeSnapshot([a!, b!], a!.id)
+    await accounts.load()
     await accounts.select(b!.id)
     expect(accounts.activeId).toBe(a!.id)
     expect(notices.items.map((n) => n.message)).toContain('Latchkey could not save the account list.')
@@ -80,7 +85,9 @@ describe('the accounts store', () => {
     const accounts = useAccounts()
     const a = makeAccount({ avatarUrl: 'mxc://example.org/abc' })
     fake.handlers.avatar = () => 'data:image/png;base64,AAAA'
+    fake.handlers.listAccounts = () => makeSnapshot([a])
     fake.emit('accountsChanged', makeSnapshot([a]))
+    await flush()
     fake.emit('accountsChanged', makeSnapshot([a]))
     await flush()
     expect(accounts.avatarOf(a.id)).toBe('data:image/png;base64,AAAA')
@@ -196,5 +203,40 @@ describe('notices', () => {
     const notices = useNotices()
     fake.emit('notice', { level: 'warning', message: 'No keychain answered.' })
     expect(notices.items.map((n) => n.message)).toEqual(['No keychain answered.'])
+  })
+})
+
+describe('quick clicks', () => {
+  beforeEach(() => setup())
+
+  it('end on the account last chosen, even when an earlier answer arrives late', async () => {
+    const accounts = useAccounts()
+    const [a, b, c] = [makeAccount({ order: 0 }), makeAccount({ order: 1 }), makeAccount({ order: 2 })]
+    let active = a!.id
+    let order = [a!.id, b!.id, c!.id]
+    const snapshot = () => makeSnapshot(order.map((id, i) => ({ ...[a, b, c].find((x) => x!.id === id)!, order: i })), active)
+    fake.handlers.reorder = async ({ accountIds }) => {
+      await new Promise((r) => setTimeout(r, 20))
+      order = accountIds
+      const answer = snapshot()
+      // Main also reports the change as an event, which may reach the window late.
+      setTimeout(() => fake.emit('accountsChanged', answer), 5)
+      return answer
+    }
+    fake.handlers.setActive = ({ accountId }) => {
+      active = accountId
+      return snapshot()
+    }
+    fake.handlers.listAccounts = () => snapshot()
+    await accounts.load()
+    fake.calls.length = 0
+    const moving = accounts.move(c!.id, 0)
+    const switching = accounts.select(b!.id)
+    expect(accounts.activeId).toBe(b!.id)
+    await Promise.all([moving, switching])
+    await new Promise((r) => setTimeout(r, 30))
+    expect(accounts.activeId).toBe(b!.id)
+    expect(accounts.ordered.map((x) => x.id)).toEqual([c!.id, a!.id, b!.id])
+    expect(fake.calls.map((call) => call.name).slice(0, 2)).toEqual(['reorder', 'setActive'])
   })
 })
