@@ -219,6 +219,81 @@ describe('SSO sign-in through the browser', () => {
   })
 })
 
+describe('keeping the session before the browser is answered', () => {
+  it('runs keep with the new session before the page is answered, and done waits for it', async () => {
+    const person = aPerson()
+    const order: string[] = []
+    let kept: SsoCredentials | undefined
+    const signIn = await begin({
+      openExternal: person.openExternal,
+      keep: async (credentials) => {
+        // Long enough for a page answered too early to have loaded in the meantime.
+        await tick(100)
+        order.push('kept')
+        kept = credentials
+      },
+    })
+    const page = person.lastVisit.then((visit) => (order.push('page'), visit))
+
+    const credentials = await signIn.done
+    expect(kept).toEqual(credentials)
+    await expect(whoami(credentials)).resolves.toMatchObject({ userId: '@alice:localhost' })
+    expect((await page).text).toContain('Signed in to Latchkey as @alice:localhost')
+    expect(order).toEqual(['kept', 'page'])
+  })
+
+  it('a keep that throws rejects done with its error and the page says describeFailure of it', async () => {
+    const person = aPerson()
+    const refused = new Error('not this one')
+    const signIn = await begin({
+      openExternal: person.openExternal,
+      keep: async () => {
+        throw refused
+      },
+      describeFailure: (error) => (error === refused ? 'That signed in as somebody else.' : 'something else'),
+    })
+
+    await expect(signIn.done).rejects.toBe(refused)
+    const page = await person.lastVisit
+    expect(page.text).toContain('That signed in as somebody else.')
+    expect(page.text).not.toContain('Signed in to Latchkey as')
+    await signIn.closed
+  })
+
+  it('a describeFailure that throws leaves the plain sentence on the page', async () => {
+    const person = aPerson()
+    const signIn = await begin({
+      openExternal: person.openExternal,
+      keep: async () => {
+        throw new Error('no')
+      },
+      describeFailure: () => {
+        throw new Error('broken')
+      },
+    })
+
+    await expect(signIn.done).rejects.toThrow('no')
+    expect((await person.lastVisit).text).toContain('Latchkey could not finish the sign-in')
+  })
+
+  it('cancel while keep runs changes nothing: done resolves as keep does', async () => {
+    const person = aPerson()
+    let signIn: SsoSignIn | undefined
+    signIn = await begin({
+      openExternal: person.openExternal,
+      keep: async () => {
+        signIn?.cancel()
+        await tick(20)
+      },
+    })
+
+    const credentials = await signIn.done
+    await expect(whoami(credentials)).resolves.toMatchObject({ userId: '@alice:localhost' })
+    expect((await person.lastVisit).text).toContain('Signed in to Latchkey as @alice:localhost')
+    expect(server().requests.map((r) => r.endpoint)).not.toContain('logout')
+  })
+})
+
 describe('cancelling and timing out', () => {
   it('cancel while the browser is away rejects done as cancelled and closes the listener', async () => {
     const signIn = await begin({ openExternal: async () => {} })

@@ -3,12 +3,13 @@
  *
  *   loopback listener → browser opens <base>/_matrix/client/v3/login/sso/redirect[/<idp>]?redirectUrl=<listener>
  *   → identity provider → the homeserver sends the browser to <listener>?loginToken=…
- *   → POST /login { type: m.login.token } → the browser is told how it ended → the listener closes.
+ *   → POST /login { type: m.login.token } → the caller's `keep` (if any) → the browser is told how it
+ *   ended → the listener closes.
  *
  * Errors: before the browser is opened, `beginSsoSignIn` rejects (MatrixError for what the server
  * said or did not offer, SsoError `listen-failed` / `cancelled`, or whatever `openExternal` threw).
  * After that, `done` rejects with SsoError (`cancelled`, `timeout`) or the MatrixError of the
- * sign-in (a refused or replayed login token: 403 M_FORBIDDEN). Nothing here logs, and no message
+ * sign-in (a refused or replayed login token: 403 M_FORBIDDEN), or what `keep` threw. Nothing here logs, and no message
  * carries the login token (the MatrixErrors are scrubbed of it by the protocol layer).
  */
 import {
@@ -62,6 +63,20 @@ export interface SsoSignInOptions {
   /** Aborting it is `cancel()`. */
   signal?: AbortSignal
   transport?: Transport | TransportOptions
+  /**
+   * Keeps the new session (stores its tokens, adds the account) once the server has signed in and
+   * before the browser is answered, so the page says how the whole sign-in ended, not only the
+   * server's part. If it throws, `done` rejects with what it threw and the page shows
+   * `describeFailure` of it; undoing the session is then `keep`'s own business. While it runs,
+   * `cancel()` changes nothing: the session is already being kept, and `done` settles as `keep` does.
+   */
+  keep?: (credentials: SsoCredentials) => Promise<void>
+  /**
+   * The sentence the browser's page shows for a failed sign-in (the server's refusal, or what
+   * `keep` threw). It must carry no secret. Default: a MatrixError's or SsoError's own sentence,
+   * else a plain one.
+   */
+  describeFailure?: (error: unknown) => string
 }
 
 /** What a finished SSO sign-in yields: the session, and where it lives. */
@@ -106,7 +121,16 @@ export async function beginSsoSignIn(options: SsoSignInOptions): Promise<SsoSign
   })
   const url = redirectUrl(client.baseUrl, versions, listener.url, options.idpId)
 
+  const describeFailure = (error: unknown): string => {
+    try {
+      return options.describeFailure?.(error) ?? failureSentence(error)
+    } catch {
+      return failureSentence(error)
+    }
+  }
   let settled = false
+  // Set once `keep` has started: from then on the sign-in ends as `keep` does.
+  let keeping = false
   let resolveDone!: (credentials: SsoCredentials) => void
   let rejectDone!: (error: unknown) => void
   const done = new Promise<SsoCredentials>((resolve, reject) => {
@@ -122,6 +146,7 @@ export async function beginSsoSignIn(options: SsoSignInOptions): Promise<SsoSign
   done.catch(() => {})
 
   const cancel = (): void => {
+    if (keeping) return
     // The listener answers a waiting browser with its "cancelled" page and closes.
     listener.cancel()
     if (!settled) rejectDone(cancelledError())
@@ -154,7 +179,7 @@ export async function beginSsoSignIn(options: SsoSignInOptions): Promise<SsoSign
         ...(options.deviceName === undefined ? {} : { initialDeviceDisplayName: options.deviceName }),
       })
     } catch (error) {
-      listener.respond({ ok: false, message: failureSentence(error) })
+      listener.respond({ ok: false, message: describeFailure(error) })
       if (!settled) rejectDone(error)
       return
     }
@@ -164,8 +189,19 @@ export async function beginSsoSignIn(options: SsoSignInOptions): Promise<SsoSign
       if (options.deviceId === undefined) await client.logout().catch(() => {})
       return
     }
+    const credentials: SsoCredentials = { ...result, homeserverUrl: client.baseUrl }
+    if (options.keep) {
+      keeping = true
+      try {
+        await options.keep(credentials)
+      } catch (error) {
+        listener.respond({ ok: false, message: describeFailure(error) })
+        rejectDone(error)
+        return
+      }
+    }
     listener.respond({ ok: true, userId: result.userId })
-    resolveDone({ ...result, homeserverUrl: client.baseUrl })
+    resolveDone(credentials)
   }
 
   try {
