@@ -40,6 +40,7 @@ if (needsKeyring) {
 const steps = [
   ['type-check (main, preload, CLI, tests)', 'tsc', ['--noEmit', '-p', 'tsconfig.node.json']],
   ['type-check (renderer)', 'vue-tsc', ['--noEmit', '-p', 'tsconfig.web.json']],
+  ['type-check (renderer tests)', 'vue-tsc', ['--noEmit', '-p', 'tsconfig.web-tests.json']],
   ['lint (ESLint)', 'eslint', ['.']],
   ['lint (electronegativity)', process.execPath, [join(root, 'scripts', 'electronegativity.mjs')]],
   ['build', 'npm', ['run', '--silent', 'build']],

@@ -170,7 +170,7 @@ describe('adding an account', () => {
     expect(app.find('dialog').text()).toContain('Continue with GitHub')
     await app.find('#username-input').setValue('alice')
     await app.find('#password-input').setValue('nope')
-    await app.find('#password-input').element.form!.dispatchEvent(new Event('submit'))
+    await (app.find('#password-input').element as HTMLInputElement).form!.dispatchEvent(new Event('submit'))
     await flushPromises()
     expect(app.find('#password-error').text()).toBe('example.org refused the password.')
     expect(fake.callsOf('addWithPassword')[0]).toMatchObject({ identifier: { kind: 'user', user: 'alice' } })
