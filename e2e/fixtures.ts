@@ -28,6 +28,8 @@ export interface Latchkey {
   problems: string[]
   /** Resolves with the next page Latchkey opens "in the system browser" (SSO, UIA fallback). */
   nextExternalPage(): Promise<Page>
+  /** Everything that crossed into the page: each call's answer and each event, as JSON. */
+  crossings: string[]
   close(): Promise<void>
 }
 
@@ -106,15 +108,21 @@ async function launchInChromium(
   const binding = bindContract(service, {
     onInternalError: (error, call) => console.error(`[e2e] internal error in ${call}:`, error),
   })
+  const crossings: string[] = []
   const page = await context.newPage()
   const problems = watchForProblems(page)
-  await page.exposeBinding('__latchkeyInvoke', (_source, name: unknown, args: unknown) => binding.call(name, args))
+  await page.exposeBinding('__latchkeyInvoke', async (_source, name: unknown, args: unknown) => {
+    const answer = await binding.call(name, args)
+    crossings.push(JSON.stringify(answer))
+    return answer
+  })
   await page.addInitScript(installBridge, [...CALL_NAMES])
   // Events go to the page in the order the service emitted them, through the same schema check
   // the Electron shell applies.
   let delivery = Promise.resolve()
   const unsubscribe = service.onEvent((event, payload) => {
     const checked = checkEvent(event, payload)
+    crossings.push(JSON.stringify(checked))
     delivery = delivery
       .then(() =>
         page.evaluate(
@@ -129,6 +137,7 @@ async function launchInChromium(
     page,
     problems,
     nextExternalPage: () => external.next(),
+    crossings,
     async close() {
       unsubscribe()
       await service.close()
@@ -154,7 +163,28 @@ async function launchInElectron(binary: string, dataDir: string, colorScheme: 'l
       await new BrowserWindow({ width: 800, height: 700 }).loadURL(url)
     }
   })
-  return { page, problems, nextExternalPage: () => external.next(), close: () => app.close() }
+  return { page, problems, nextExternalPage: () => external.next(), crossings: [], close: () => app.close() }
+}
+
+/** Every access and refresh token the homeserver handed out during the test. */
+function issuedSessionTokens(homeserver: TestHomeserver): string[] {
+  const tokens = new Set<string>()
+  for (const { responseBody } of homeserver.requests) {
+    if (typeof responseBody !== 'object' || responseBody === null) continue
+    for (const key of ['access_token', 'refresh_token'] as const) {
+      const value = (responseBody as Record<string, unknown>)[key]
+      if (typeof value === 'string' && value.length > 0) tokens.add(value)
+    }
+  }
+  return [...tokens]
+}
+
+/** What the page holds: its DOM and its storage. A closed page holds nothing. */
+async function pageSnapshot(page: Page): Promise<string> {
+  if (page.isClosed()) return ''
+  return page
+    .evaluate(() => [document.documentElement.outerHTML, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })].join('\n'))
+    .catch(() => '')
 }
 
 export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
@@ -195,7 +225,7 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
     await homeserver.close()
   },
 
-  launch: async ({ driver, renderer, sharedBrowser, colorScheme }, use) => {
+  launch: async ({ driver, renderer, sharedBrowser, colorScheme, homeserver }, use) => {
     const started: Array<{ app: Latchkey; dir: string }> = []
     await use(async () => {
       const dir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-'))
@@ -209,11 +239,20 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
       return app
     })
     const problems = started.flatMap(({ app }) => app.problems)
+    // Token confinement: no access or refresh token the homeserver issued ever reached the page,
+    // neither in what crossed the bridge nor in what the page shows or stores.
+    const tokens = issuedSessionTokens(homeserver)
+    const leaks: string[] = []
+    for (const { app } of started) {
+      const seen = [...app.crossings, await pageSnapshot(app.page)].join('\n')
+      for (const token of tokens) if (seen.includes(token)) leaks.push(`${token.slice(0, 6)}…`)
+    }
     for (const { app, dir } of started.reverse()) {
       await app.close().catch(() => undefined)
       await rm(dir, { recursive: true, force: true })
     }
     expect(problems, 'errors in the Latchkey window').toEqual([])
+    expect(leaks, 'session tokens that reached the renderer').toEqual([])
   },
 
   app: async ({ launch }, use) => {
