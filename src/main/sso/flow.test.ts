@@ -278,16 +278,20 @@ describe('keeping the session before the browser is answered', () => {
 
   it('cancel while keep runs changes nothing: done resolves as keep does', async () => {
     const person = aPerson()
-    let signIn: SsoSignIn | undefined
-    signIn = await begin({
+    const during: { signIn?: SsoSignIn; cancelled?: boolean } = {}
+    const signIn = await begin({
       openExternal: person.openExternal,
       keep: async () => {
-        signIn?.cancel()
+        await until(() => during.signIn !== undefined, 'beginSsoSignIn to answer')
+        during.signIn?.cancel()
+        during.cancelled = true
         await tick(20)
       },
     })
+    during.signIn = signIn
 
     const credentials = await signIn.done
+    expect(during.cancelled).toBe(true)
     await expect(whoami(credentials)).resolves.toMatchObject({ userId: '@alice:localhost' })
     expect((await person.lastVisit).text).toContain('Signed in to Latchkey as @alice:localhost')
     expect(server().requests.map((r) => r.endpoint)).not.toContain('logout')
