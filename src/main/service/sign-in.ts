@@ -146,7 +146,8 @@ export async function replaceSession(
 ): Promise<Account> {
   const sameDevice = credentials.deviceId === record.deviceId
   if (credentials.userId !== record.userId) {
-    if (!sameDevice) await revoke(client)
+    // Somebody else's session, made just now (device ids are per user): not the device to keep.
+    await revoke(client)
     throw new ContractError({
       code: 'wrong-credentials',
       message: `That signed in as ${credentials.userId}, but this account is ${record.userId}; nothing was changed.`,
