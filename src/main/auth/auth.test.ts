@@ -4,7 +4,8 @@ import { MatrixClient, MatrixError, Transport } from '../matrix'
 import { credentialsFrom } from './credentials'
 import { signInWithLoginToken } from './login-token'
 import { signInWithPassword } from './password'
-import { ssoRedirectUrl } from './sso'
+import { signInWithSso } from './sso-sign-in'
+import { browse } from '../sso/test-browser'
 
 let hs: TestHomeserver | undefined
 afterEach(async () => hs?.close())
@@ -51,14 +52,62 @@ describe('credentialsFrom', () => {
   })
 })
 
-describe('ssoRedirectUrl', () => {
-  it('names the identity provider and the loopback redirect', () => {
-    const url = new URL(ssoRedirectUrl('https://hs.example.org/', 'http://127.0.0.1:5000/sso/abc', { idpId: 'oidc/github' }))
-    expect(url.pathname).toBe('/_matrix/client/v3/login/sso/redirect/oidc%2Fgithub')
-    expect(url.searchParams.get('redirectUrl')).toBe('http://127.0.0.1:5000/sso/abc')
+describe('signInWithSso', () => {
+  const browser = (userId: string) => {
+    const opened: string[] = []
+    return {
+      opened,
+      openExternal: async (url: string) => {
+        opened.push(url)
+        void browse(url, { fields: { user: userId } }).catch(() => {})
+      },
+    }
+  }
+
+  it('yields Credentials from the browser, and the client adopts the session', async () => {
+    hs = await startHomeserver({ users: [{ localpart: 'carol' }] })
+    const c = client(hs.url)
+    const pending = await signInWithSso(c, { openExternal: browser('@carol:localhost').openExternal, deviceName: 'Test' })
+    const credentials = await pending.done
+    expect(credentials).toMatchObject({ userId: '@carol:localhost', homeserverUrl: hs.url })
+    expect(credentials.refreshToken).toBeTruthy()
+    await expect(c.whoami()).resolves.toMatchObject({ userId: '@carol:localhost', deviceId: credentials.deviceId })
+    expect(hs.requests.find((r) => r.endpoint === 'login')?.body).toMatchObject({ type: 'm.login.token', initial_device_display_name: 'Test' })
+    await pending.closed
   })
 
-  it('uses the r0 path on servers that speak only r0', () => {
-    expect(ssoRedirectUrl('https://hs.example.org', 'http://127.0.0.1:1/x', { r0Only: true })).toMatch(/\/_matrix\/client\/r0\/login\/sso\/redirect\?/)
+  it('hands keep the Credentials once the client holds the session', async () => {
+    hs = await startHomeserver({ users: [{ localpart: 'carol' }] })
+    const c = client(hs.url)
+    const seen: string[] = []
+    const pending = await signInWithSso(c, {
+      openExternal: browser('@carol:localhost').openExternal,
+      keep: async (credentials) => {
+        seen.push(credentials.userId, (await c.whoami()).userId)
+      },
+    })
+    await pending.done
+    expect(seen).toEqual(['@carol:localhost', '@carol:localhost'])
+  })
+
+  it('keeps the device id when asked to', async () => {
+    hs = await startHomeserver({ users: [{ localpart: 'carol' }] })
+    const first = await (await signInWithSso(client(hs.url), { openExternal: browser('@carol:localhost').openExternal })).done
+    const again = await (await signInWithSso(client(hs.url), { openExternal: browser('@carol:localhost').openExternal, deviceId: first.deviceId })).done
+    expect(again.deviceId).toBe(first.deviceId)
+  })
+
+  it('names the identity provider in the redirect path, escaped', async () => {
+    hs = await startHomeserver({ users: [{ localpart: 'carol' }] })
+    const person = { opened: [] as string[], openExternal: async (url: string) => void person.opened.push(url) }
+    const pending = await signInWithSso(client(hs.url), {
+      openExternal: person.openExternal,
+      idpId: 'oidc/github',
+      identityProviders: [{ id: 'oidc/github', name: 'GitHub' }],
+    })
+    pending.cancel()
+    await expect(pending.done).rejects.toMatchObject({ name: 'SsoError', code: 'cancelled' })
+    await pending.closed
+    expect(new URL(person.opened[0]!).pathname).toBe('/_matrix/client/v3/login/sso/redirect/oidc%2Fgithub')
   })
 })

@@ -2,5 +2,4 @@
 export { credentialsFrom, tokensOf, type Credentials, type Tokens } from './credentials'
 export { signInWithPassword, type PasswordSignIn } from './password'
 export { signInWithLoginToken, type TokenSignIn } from './login-token'
-export { ssoRedirectUrl, startSso, type PendingSso, type SsoStart } from './sso'
-export { offersSso, SSO_STAGE, withSsoUia, type SsoUiaOptions } from './uia-sso'
+export { signInWithSso, type PendingSsoSignIn, type SsoSignInRequest } from './sso-sign-in'

@@ -4,7 +4,8 @@
  * true in one place.
  */
 import type { AccountRecord, AccountRegistry, RegistrySnapshot, SecretStore } from '../accounts'
-import { MatrixClient, type ServerVersions, type Transport } from '../matrix'
+import { MatrixClient, type ServerVersions, type StageHandler, type Transport } from '../matrix'
+import { ssoUiaStages } from '../sso'
 import type { AccountsSnapshot } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { toSnapshot } from './accounts-view'
@@ -64,4 +65,18 @@ export async function recordOf(ctx: ServiceContext, accountId: string): Promise<
 /** A client with no session yet, for signing in. */
 export function freshClient(ctx: ServiceContext, baseUrl: string, versions?: ServerVersions): MatrixClient {
   return new MatrixClient({ baseUrl, transport: ctx.transport, ...(versions ? { versions } : {}) })
+}
+
+/**
+ * The `m.login.sso` stage for the UIA driver: the server's confirmation page opens in the browser
+ * and the request is retried until the server sees it done. Made per call (the handler remembers
+ * its session); close() ends the wait.
+ */
+export function browserConfirmation(ctx: ServiceContext): Record<string, StageHandler> {
+  return ssoUiaStages({
+    openExternal: ctx.openExternal,
+    pollIntervalMs: ctx.tuning.ssoPollIntervalMs,
+    timeoutMs: ctx.tuning.ssoTimeoutMs,
+    signal: ctx.closing,
+  })
 }

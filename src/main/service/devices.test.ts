@@ -117,6 +117,18 @@ describe('signOutDevices', () => {
     expect(h.hs.devicesOf('carol')).toHaveLength(2)
   })
 
+  it('stops waiting for a browser confirmation when the service closes, and signs nothing out', async () => {
+    h = await startHarness()
+    const carol = await h.service.addWithLoginToken({ payload: h.hs.mintLoginToken('carol'), server: h.hs.url })
+    h.hs.addDevices('carol', 1)
+    const other = h.hs.devicesOf('carol').find((d) => d.deviceId !== carol.deviceId)!.deviceId
+    const done = failure(h.service.signOutDevices({ accountId: carol.id, deviceIds: [other], auth: { type: 'sso' } }))
+    await h.browser.next()
+    await h.service.close()
+    expect((await done).code).toBe('cancelled')
+    expect(h.hs.devicesOf('carol')).toHaveLength(2)
+  })
+
   it('points to the account page on servers that manage devices on the web (MAS)', async () => {
     h = await startHarness({ hs: { mas: true } })
     const alice = await h.addAlice()

@@ -5,12 +5,11 @@
  * on one request, as Synapse does by default). A browser confirmation cannot be reused that way,
  * so with SSO the batch goes in a single request and the person confirms once.
  */
-import { deleteDevices as deleteDevicesEndpoint, type Device as MatrixDevice, type MatrixClient } from '../matrix'
-import { withSsoUia } from '../auth'
+import type { Device as MatrixDevice, MatrixClient } from '../matrix'
 import type { AccountRecord } from '../accounts'
 import type { CallArgs, CallResult, Device } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
-import { recordOf, type ServiceContext } from './context'
+import { browserConfirmation, recordOf, type ServiceContext } from './context'
 import { mapErrors, toContractError } from './errors'
 
 export async function listDevices(ctx: ServiceContext, args: CallArgs<'listDevices'>): Promise<Device[]> {
@@ -49,11 +48,7 @@ export async function signOutDevices(ctx: ServiceContext, args: CallArgs<'signOu
   progress()
   try {
     if (args.auth?.type === 'sso') {
-      await withSsoUia(
-        client,
-        (auth) => client.send(deleteDevicesEndpoint, auth ? { deviceIds: ids, auth } : { deviceIds: ids }),
-        { openExternal: ctx.openExternal, pollIntervalMs: ctx.tuning.ssoPollIntervalMs, timeoutMs: ctx.tuning.ssoTimeoutMs, signal: ctx.closing },
-      )
+      await client.deleteDevices(ids, { stages: browserConfirmation(ctx) })
       signedOut.push(...ids)
       progress()
     } else {

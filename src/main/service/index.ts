@@ -73,7 +73,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     beginSso: (args) => sso.begin(args),
     completeSso: (args) => sso.complete(args),
     cancelSso: async (args) => {
-      sso.cancel(args)
+      await sso.cancel(args)
       return undefined
     },
     setActive: (args) => setActive(ctx, args),
@@ -95,7 +95,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     onEvent: (listener) => events.on(listener),
     async close() {
       closing.abort()
-      sso.closeAll()
+      await sso.closeAll()
       ctx.pool.clear()
       events.clear()
     },

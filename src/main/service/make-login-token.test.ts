@@ -32,6 +32,15 @@ describe('generateLoginToken', () => {
     expect((await made).token).toBeTruthy()
   })
 
+  it('gives up on a browser confirmation that never comes, in a sentence', async () => {
+    h = await startHarness({ service: { tuning: { ssoTimeoutMs: 200, ssoPollIntervalMs: 20 } } })
+    const carol = await h.service.addWithLoginToken({ payload: h.hs.mintLoginToken('carol'), server: h.hs.url })
+    const error = await failure(h.service.generateLoginToken({ accountId: carol.id, auth: { type: 'sso' } }))
+    expect(error.code).toBe('cancelled')
+    expect(error.message).toMatch(/did not finish within 200 milliseconds/)
+    expect(h.browser.opened).toHaveLength(1)
+  })
+
   it('says how long to wait when the server rate-limits it', async () => {
     h = await startHarness({ hs: { getLoginTokenRateLimitMs: 58_000 } })
     const alice = await h.addAlice()

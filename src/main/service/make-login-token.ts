@@ -3,12 +3,11 @@
  * this account's session (POST /login/get_token, behind User-Interactive Authentication). The
  * token is the one secret that leaves the service on purpose: it is there to be shown.
  */
-import { withSsoUia } from '../auth'
-import { getLoginToken as getLoginTokenEndpoint, isMatrixError, type MatrixClient } from '../matrix'
+import { isMatrixError, type MatrixClient } from '../matrix'
 import type { AccountRecord } from '../accounts'
 import type { CallArgs, LoginToken } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
-import { recordOf, type ServiceContext } from './context'
+import { browserConfirmation, recordOf, type ServiceContext } from './context'
 import { mapErrors } from './errors'
 import { encodeLoginPayload } from './login-payload'
 
@@ -21,16 +20,13 @@ export async function generateLoginToken(ctx: ServiceContext, args: CallArgs<'ge
   const context = { action: ACTION, server: record.serverName }
   const made = await mapErrors(async () => {
     try {
-      if (args.auth?.type === 'sso') {
-        const r = await withSsoUia(client, (auth) => client.send(getLoginTokenEndpoint, auth ? { auth } : {}), {
-          openExternal: ctx.openExternal,
-          pollIntervalMs: ctx.tuning.ssoPollIntervalMs,
-          timeoutMs: ctx.tuning.ssoTimeoutMs,
-          signal: ctx.closing,
-        })
-        return { loginToken: r.loginToken, expiresAt: Date.now() + r.expiresInMs }
-      }
-      return await client.getLoginToken(args.auth?.type === 'password' ? { password: args.auth.password } : {})
+      const uia =
+        args.auth?.type === 'sso'
+          ? { stages: browserConfirmation(ctx) }
+          : args.auth?.type === 'password'
+            ? { password: args.auth.password }
+            : {}
+      return await client.getLoginToken(uia)
     } catch (error) {
       if (isMatrixError(error, 'unsupported') || (isMatrixError(error, 'http') && error.errcode === 'M_UNRECOGNIZED')) {
         throw unsupported(record, 'it has no login-token endpoint (POST /login/get_token)')

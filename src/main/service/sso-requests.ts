@@ -1,26 +1,26 @@
 /**
  * SSO sign-ins in progress: beginSso opens the browser and answers at once; completeSso waits for
- * the redirect and signs in; cancelSso (or close) stops the wait. Each request owns one loopback
- * listener, which always closes.
+ * the outcome; cancelSso (or close) stops the wait. Each request owns one loopback listener
+ * (auth's signInWithSso over sso/flow.ts), which always closes.
+ *
+ * The session is kept (account added, or signed in again) as soon as the browser comes back, before
+ * the browser's page is answered, so the page says whether Latchkey kept it. completeSso only
+ * collects that outcome, however late it is called.
  */
 import { randomBytes } from 'node:crypto'
-import { signInWithLoginToken, startSso, type PendingSso } from '../auth'
+import { signInWithSso, type PendingSsoSignIn } from '../auth'
 import type { Account, CallArgs } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { freshClient, recordOf, type ServiceContext } from './context'
-import { mapErrors, toContractError } from './errors'
+import { mapErrors, toContractError, type ErrorContext } from './errors'
 import { addSession, discoverServer, replaceSession, versionsOf } from './sign-in'
-import type { ServerVersions } from '../matrix'
 
 interface SsoRequest {
-  pending: PendingSso
-  baseUrl: string
-  serverName: string
-  versions: ServerVersions
-  /** Re-login: the account whose device id is kept. */
-  accountId?: string
-  deviceId?: string
-  completion?: Promise<Account>
+  signIn: PendingSsoSignIn
+  /** The account added or signed in again; rejects with a ContractError. */
+  outcome: Promise<Account>
+  /** completeSso has taken the outcome. */
+  collected: boolean
 }
 
 export class SsoRequests {
@@ -41,36 +41,41 @@ export class SsoRequests {
         message: `${found.serverName} has no identity provider "${args.idpId}"; it offers ${found.identityProviders.map((p) => p.name).join(', ')}.`,
       })
     }
-    const pending = await mapErrors(() =>
-      startSso({
-        baseUrl: found.baseUrl,
-        r0Only: found.r0Only,
-        timeoutMs: ctx.tuning.ssoTimeoutMs,
+    const context: ErrorContext = { login: 'sso', server: found.serverName }
+    const client = freshClient(ctx, found.baseUrl, versionsOf(found))
+    let kept: Account | undefined
+    const signIn = await mapErrors(() =>
+      signInWithSso(client, {
+        openExternal: (url) => openBrowser(ctx, url),
+        identityProviders: found.identityProviders,
         ...(args.idpId === undefined ? {} : { idpId: args.idpId }),
+        deviceName: ctx.deviceName,
+        ...(record ? { deviceId: record.deviceId } : {}),
+        timeoutMs: ctx.tuning.ssoTimeoutMs,
+        signal: ctx.closing,
+        keep: async (credentials) => {
+          kept = record
+            ? await replaceSession(ctx, await recordOf(ctx, record.id), client, credentials)
+            : await addSession(ctx, client, credentials)
+        },
+        describeFailure: (error) => toContractError(error, context).message,
       }),
     )
+    const outcome = mapErrors(async () => {
+      await signIn.done
+      // keep has run by then: done resolves only after it.
+      if (!kept) throw new Error('the SSO sign-in finished without keeping its session')
+      return kept
+    }, context)
     const requestId = `sso_${randomBytes(12).toString('hex')}`
-    this.#requests.set(requestId, {
-      pending,
-      baseUrl: found.baseUrl,
-      serverName: found.serverName,
-      versions: versionsOf(found),
-      ...(record ? { accountId: record.id, deviceId: record.deviceId } : {}),
+    const request: SsoRequest = { signIn, outcome, collected: false }
+    this.#requests.set(requestId, request)
+    // A sign-in that timed out or failed is forgotten unless completeSso holds it (and will report
+    // why). An account that was kept waits for completeSso however late it comes.
+    outcome.catch(() => {
+      if (!request.collected) this.#forget(requestId, request)
     })
-    // A sign-in that timed out or failed in the browser is forgotten unless completeSso holds it
-    // (and will report why). A received token waits for completeSso however late it comes.
-    pending.loginToken.catch(() => {
-      const request = this.#requests.get(requestId)
-      if (request && !request.completion) this.#requests.delete(requestId)
-    })
-    try {
-      await ctx.openExternal(pending.browserUrl)
-    } catch {
-      pending.cancel()
-      this.#requests.delete(requestId)
-      throw new ContractError({ code: 'internal', message: 'Latchkey could not open your browser for the sign-in.' })
-    }
-    return { requestId, url: pending.browserUrl }
+    return { requestId, url: signIn.url }
   }
 
   complete(args: CallArgs<'completeSso'>): Promise<Account> {
@@ -80,45 +85,35 @@ export class SsoRequests {
         new ContractError({ code: 'not-found', message: 'That sign-in is no longer in progress: it finished, was cancelled or timed out.' }),
       )
     }
-    request.completion ??= this.#finish(request).finally(() => this.#requests.delete(args.requestId))
-    return request.completion
+    request.collected = true
+    return request.outcome.finally(() => this.#forget(args.requestId, request))
   }
 
-  cancel(args: CallArgs<'cancelSso'>): void {
+  /** Resolves once the request's listener is closed (at once when the browser is away). */
+  async cancel(args: CallArgs<'cancelSso'>): Promise<void> {
     const request = this.#requests.get(args.requestId)
-    request?.pending.cancel()
-    if (request && !request.completion) this.#requests.delete(args.requestId)
+    if (!request) return
+    request.signIn.cancel()
+    if (!request.collected) this.#forget(args.requestId, request)
+    await request.signIn.closed
   }
 
-  closeAll(): void {
-    for (const request of this.#requests.values()) request.pending.cancel()
+  async closeAll(): Promise<void> {
+    const requests = [...this.#requests.values()]
     this.#requests.clear()
+    for (const request of requests) request.signIn.cancel()
+    await Promise.all(requests.map((r) => r.signIn.closed))
   }
 
-  async #finish(request: SsoRequest): Promise<Account> {
-    const { ctx } = this
-    try {
-      const token = await mapErrors(() => request.pending.loginToken)
-      const client = freshClient(ctx, request.baseUrl, request.versions)
-      const credentials = await mapErrors(
-        () =>
-          signInWithLoginToken(client, {
-            token,
-            deviceName: ctx.deviceName,
-            ...(request.deviceId === undefined ? {} : { deviceId: request.deviceId }),
-          }),
-        { login: 'sso', server: request.serverName },
-      )
-      const account =
-        request.accountId === undefined
-          ? await addSession(ctx, client, credentials)
-          : await replaceSession(ctx, await recordOf(ctx, request.accountId), client, credentials)
-      request.pending.finish({ ok: true, userId: account.userId })
-      return account
-    } catch (error) {
-      const failure = toContractError(error)
-      request.pending.finish({ ok: false, message: failure.message })
-      throw failure
-    }
+  #forget(requestId: string, request: SsoRequest): void {
+    if (this.#requests.get(requestId) === request) this.#requests.delete(requestId)
+  }
+}
+
+async function openBrowser(ctx: ServiceContext, url: string): Promise<void> {
+  try {
+    await ctx.openExternal(url)
+  } catch {
+    throw new ContractError({ code: 'internal', message: 'Latchkey could not open your browser for the sign-in.' })
   }
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { failure } from '../../../test/service/expect'
+import { MemorySecretStore, SecretStoreError } from '../accounts'
 import { startHarness, type Harness } from '../../../test/service/harness'
 
 let h: Harness
@@ -41,11 +42,42 @@ describe('SSO sign-in', () => {
     const before = await h.state()
     const { requestId, url } = await h.service.beginSso({ server: h.hs.url, accountId: carol.id })
     const completed = failure(h.service.completeSso({ requestId }))
-    await h.browser.signInWithSso(url, '@bob:localhost')
+    const page = await h.browser.signInWithSso(url, '@bob:localhost')
     const error = await completed
     expect(error.code).toBe('wrong-credentials')
     expect(error.message).toMatch(/signed in as @bob:localhost, but this account is @carol:localhost/)
     expect(await h.state()).toEqual(before)
+    // The browser is told the same, and the session made for the wrong person is ended.
+    expect(await page.text()).toMatch(/signed in as @bob:localhost, but this account is @carol:localhost/)
+    expect(h.hs.devicesOf('bob')).toEqual([])
+  })
+
+  it('keeps the account as soon as the browser comes back, and completeSso answers it however late', async () => {
+    h = await startHarness({ hs: IDPS })
+    const { requestId, url } = await h.service.beginSso({ server: h.hs.url })
+    const page = await h.browser.signInWithSso(url, '@carol:localhost')
+    expect(await page.text()).toContain('Signed in to Latchkey as @carol:localhost')
+    expect((await h.service.listAccounts(undefined)).accounts.map((a) => a.userId)).toEqual(['@carol:localhost'])
+    expect(await h.service.completeSso({ requestId })).toMatchObject({ userId: '@carol:localhost', status: 'active' })
+    expect((await failure(h.service.completeSso({ requestId }))).code).toBe('not-found')
+  })
+
+  it('says in the browser, too, when the account cannot be kept', async () => {
+    const secrets = new MemorySecretStore()
+    secrets.set = async () => {
+      throw new SecretStoreError('keychain-failed', 'The keychain is locked.')
+    }
+    h = await startHarness({ hs: IDPS, service: { secrets } })
+    const { requestId, url } = await h.service.beginSso({ server: h.hs.url })
+    const completed = failure(h.service.completeSso({ requestId }))
+    const page = await h.browser.signInWithSso(url, '@carol:localhost')
+    const error = await completed
+    expect(error).toMatchObject({ code: 'storage', message: 'The keychain is locked.' })
+    const text = await page.text()
+    expect(text).toContain('The keychain is locked.')
+    expect(text).not.toContain('Signed in to Latchkey')
+    expect(h.hs.devicesOf('carol')).toEqual([])
+    expect((await h.service.listAccounts(undefined)).accounts).toHaveLength(0)
   })
 
   it('ends with "cancelled" when the person cancels in Latchkey, and the listener closes', async () => {
