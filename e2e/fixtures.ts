@@ -146,7 +146,12 @@ async function launchInChromium(
   }
 }
 
-async function launchInElectron(binary: string, dataDir: string, colorScheme: 'light' | 'dark'): Promise<Latchkey> {
+async function launchInElectron(
+  binary: string,
+  dataDir: string,
+  colorScheme: 'light' | 'dark',
+  browser: Browser,
+): Promise<Latchkey> {
   const app = await _electron.launch({
     executablePath: binary,
     args: [join(ROOT, 'out/main/index.js')],
@@ -156,14 +161,40 @@ async function launchInElectron(binary: string, dataDir: string, colorScheme: 'l
   await page.emulateMedia({ colorScheme })
   const problems = watchForProblems(page)
   const external = new PageQueue()
-  app.on('window', (window) => external.push(window))
-  // The system browser becomes a window of the app itself, which Playwright can drive.
-  await app.evaluate(({ shell, BrowserWindow }) => {
-    shell.openExternal = async (url: string) => {
-      await new BrowserWindow({ width: 800, height: 700 }).loadURL(url)
-    }
+  // "The system browser" is a Chromium page driven by the test: the app's own windows refuse to
+  // navigate (as they must), so the identity provider's page cannot be walked inside the app.
+  await app.evaluate(({ shell }) => {
+    const opened: string[] = []
+    ;(globalThis as unknown as { __latchkeyOpened: string[] }).__latchkeyOpened = opened
+    shell.openExternal = async (url: string) => void opened.push(url)
   })
-  return { page, problems, nextExternalPage: () => external.next(), crossings: [], close: () => app.close() }
+  const context = await browser.newContext()
+  let open = true
+  const relay = (async () => {
+    while (open) {
+      const urls = await app
+        .evaluate(() => (globalThis as unknown as { __latchkeyOpened: string[] }).__latchkeyOpened.splice(0))
+        .catch(() => [] as string[])
+      for (const url of urls) {
+        const tab = await context.newPage()
+        external.push(tab)
+        await tab.goto(url).catch(() => undefined)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  })()
+  return {
+    page,
+    problems,
+    nextExternalPage: () => external.next(),
+    crossings: [],
+    async close() {
+      open = false
+      await relay
+      await context.close()
+      await app.close()
+    },
+  }
 }
 
 /** Every access and refresh token the homeserver handed out during the test. */
@@ -233,7 +264,7 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
       const scheme = colorScheme === 'dark' ? 'dark' : 'light'
       const app =
         driver === 'electron' && binary
-          ? await launchInElectron(binary, dir, scheme)
+          ? await launchInElectron(binary, dir, scheme, await sharedBrowser.get())
           : await launchInChromium(await sharedBrowser.get(), renderer, dir, scheme)
       started.push({ app, dir })
       return app
