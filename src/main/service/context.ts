@@ -8,6 +8,7 @@ import { MatrixClient, type ServerVersions, type StageHandler, type Transport } 
 import { ssoUiaStages } from '../sso'
 import type { AccountsSnapshot } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
+import type { AccountsFeed } from './accounts-feed'
 import { toSnapshot } from './accounts-view'
 import { mapErrors } from './errors'
 import type { EventHub } from './events'
@@ -20,6 +21,8 @@ export interface ServiceContext {
   /** Why tokens are in memory only, when they are. */
   secretsNotice: string | undefined
   events: EventHub
+  /** Emits accountsChanged: every change of this service's, and each list another process wrote. */
+  accounts: AccountsFeed
   pool: SessionPool
   transport: Transport
   tuning: ServiceTuning
@@ -38,8 +41,12 @@ export function snapshotOf(ctx: ServiceContext, s: RegistrySnapshot): AccountsSn
   return toSnapshot(s, ctx.secrets, storageNotice(ctx))
 }
 
+/** The list as accounts.json has it now; a change another process made is emitted if nobody was told yet. */
 export async function readSnapshot(ctx: ServiceContext): Promise<RegistrySnapshot> {
-  return mapErrors(() => ctx.registry.read())
+  const since = ctx.accounts.generation
+  const snapshot = await mapErrors(() => ctx.registry.read())
+  ctx.accounts.read(snapshotOf(ctx, snapshot), since)
+  return snapshot
 }
 
 /** Applies a change to the account list, emits accountsChanged, and answers the new snapshot. */
@@ -49,7 +56,7 @@ export async function commit<T>(
 ): Promise<{ snapshot: AccountsSnapshot; records: RegistrySnapshot; result: T }> {
   const { snapshot, result } = await mapErrors(() => ctx.registry.update(change))
   const view = snapshotOf(ctx, snapshot)
-  ctx.events.emit('accountsChanged', view)
+  ctx.accounts.changed(view)
   return { snapshot: view, records: snapshot, result }
 }
 

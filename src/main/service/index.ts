@@ -7,12 +7,14 @@
 import { hostname } from 'node:os'
 import { AccountRegistry, openSecretStore, type SecretStore } from '../accounts'
 import { Transport } from '../matrix'
+import { AccountsFeed } from './accounts-feed'
 import { listAccounts, relabel, reorder, setActive } from './account-list'
 import { AvatarCache } from './avatar'
 import { checkAll } from './check'
 import type { ServiceContext } from './context'
 import { listDevices, renameDevice, signOutDevices } from './devices'
 import { EventHub } from './events'
+import { followOtherProcesses } from './external-changes'
 import { forget, logout, logoutAll } from './logout'
 import { generateLoginToken } from './make-login-token'
 import { SessionPool } from './session-pool'
@@ -55,6 +57,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     secrets,
     secretsNotice,
     events,
+    accounts: new AccountsFeed((snapshot) => events.emit('accountsChanged', snapshot)),
     pool: new SessionPool(secrets, transport),
     transport,
     tuning: { ...DEFAULT_TUNING, ...options.tuning },
@@ -64,6 +67,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
   }
   const sso = new SsoRequests(ctx)
   const avatars = new AvatarCache(ctx)
+  const unwatch = options.watchAccounts === false ? () => {} : followOtherProcesses(ctx)
 
   const api: ServiceApi = {
     listAccounts: () => listAccounts(ctx),
@@ -94,6 +98,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     ...guarded(api),
     onEvent: (listener) => events.on(listener),
     async close() {
+      unwatch()
       closing.abort()
       await sso.closeAll()
       ctx.pool.clear()

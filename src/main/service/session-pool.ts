@@ -54,6 +54,11 @@ export class SessionPool {
     this.#entries.delete(accountId)
   }
 
+  /** Forgets the sessions of accounts not in `accountIds` (removed by another process). */
+  keepOnly(accountIds: ReadonlySet<string>): void {
+    for (const id of this.#entries.keys()) if (!accountIds.has(id)) this.#entries.delete(id)
+  }
+
   clear(): void {
     this.#entries.clear()
   }

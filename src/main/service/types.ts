@@ -18,6 +18,11 @@ export interface SessionServiceOptions {
   deviceName?: string
   /** Tests shorten these. */
   matrix?: { totalTimeoutMs?: number; connectTimeoutMs?: number; maxRateLimitWaitMs?: number }
+  /**
+   * Emit accountsChanged when another process (the command line, another window of the app)
+   * changes accounts.json. Default true; a short-lived command may turn it off.
+   */
+  watchAccounts?: boolean
   /** Tuning, mostly for tests. */
   tuning?: Partial<ServiceTuning>
 }
@@ -46,6 +51,6 @@ export const DEFAULT_TUNING: ServiceTuning = {
 export interface SessionService extends ServiceApi {
   /** Every change emits an event; the Electron shell forwards them to the renderer, the e2e harness to the page. */
   onEvent(listener: ServiceListener): () => void
-  /** Cancels pending SSO sign-ins and browser confirmations, and drops listeners. */
+  /** Stops watching accounts.json, cancels pending SSO sign-ins and browser confirmations, and drops listeners. */
   close(): Promise<void>
 }
