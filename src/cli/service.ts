@@ -35,5 +35,7 @@ export async function createCliService(io: CliIo): Promise<SessionService> {
     ...(io.env[KEYCHAIN_SERVICE_VARIABLE] ? { keychainService: io.env[KEYCHAIN_SERVICE_VARIABLE] } : {}),
     openExternal: makeOpenExternal(io.stderr, io.env),
     deviceName: `Latchkey CLI on ${hostname()}`,
+    // A command lasts a moment: watching accounts.json for other processes gains it nothing.
+    watchAccounts: false,
   })
 }
