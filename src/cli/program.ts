@@ -30,6 +30,8 @@ export interface CliDeps {
   onInterrupt?: (handler: () => void) => () => void
 }
 
+const ACCOUNT_HELP = 'account id, user id or label (default: the active account)'
+
 interface JsonOption {
   json?: boolean
 }
@@ -68,6 +70,16 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
   const say = (text: string): void => {
     io.stderr.write(`${text}\n`)
   }
+  /** The contract's JSON with --json (what scripts read), else the sentence or table for a person. */
+  const print = (opts: JsonOption, value: unknown, text: () => string): void => {
+    if (opts.json) json(value)
+    else out(text())
+  }
+  /** The service, and the account --account names (the active one when it is not given). */
+  const selected = async (opts: AccountOption): Promise<{ svc: SessionService; account: Account }> => {
+    const svc = await getService()
+    return { svc, account: selectAccount(await svc.listAccounts(undefined), opts.account) }
+  }
 
   const program = buildProgram(io)
 
@@ -78,8 +90,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption) => {
       const snapshot = await (await getService()).listAccounts(undefined)
-      if (opts.json) json(snapshot)
-      else out(formatAccounts(snapshot))
+      print(opts, snapshot, () => formatAccounts(snapshot))
     })
 
   program
@@ -89,8 +100,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
     .option('--json', 'print JSON')
     .action(async (server: string, opts: JsonOption) => {
       const found = await (await getService()).discover({ server })
-      if (opts.json) json(found)
-      else out(formatDiscovery(found))
+      print(opts, found, () => formatDiscovery(found))
     })
 
   program
@@ -110,17 +120,14 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
         : opts.phone
           ? ({ kind: 'phone', country: opts.phone.toUpperCase(), phone: user } as const)
           : ({ kind: 'user', user } as const)
-      const password = opts.passwordStdin
-        ? await readSecretFromStdin(io.stdin)
-        : await promptSecret(`Password for ${user} on ${server}: `, io.stdin, io.stderr)
+      const password = await readPassword(opts, `Password for ${user} on ${server}: `)
       const account = await (await getService()).addWithPassword({
         server,
         identifier,
         password,
         ...(opts.deviceName === undefined ? {} : { deviceName: opts.deviceName }),
       })
-      if (opts.json) json(account)
-      else out(`Added ${account.userId} (device ${account.deviceId}) as account ${account.id}.`)
+      print(opts, account, () => `Added ${account.userId} (device ${account.deviceId}) as account ${account.id}.`)
     })
 
   program
@@ -148,8 +155,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
       })
       try {
         const account = await svc.completeSso({ requestId })
-        if (opts.json) json(account)
-        else out(`Signed in as ${account.userId} (device ${account.deviceId}), account ${account.id}.`)
+        print(opts, account, () => `Signed in as ${account.userId} (device ${account.deviceId}), account ${account.id}.`)
       } finally {
         stop()
       }
@@ -167,8 +173,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
         payload: text,
         ...(opts.server === undefined ? {} : { server: opts.server }),
       })
-      if (opts.json) json(account)
-      else out(`Added ${account.userId} (device ${account.deviceId}) as account ${account.id}.`)
+      print(opts, account, () => `Added ${account.userId} (device ${account.deviceId}) as account ${account.id}.`)
     })
 
   program
@@ -177,48 +182,40 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
     .argument('<account>', 'account id, user id or label')
     .option('--json', 'print JSON')
     .action(async (ref: string, opts: JsonOption) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), ref)
+      const { svc, account } = await selected({ account: ref })
       const snapshot = await svc.setActive({ accountId: account.id })
-      if (opts.json) json(snapshot)
-      else out(`Active account: ${accountName(account)}.`)
+      print(opts, snapshot, () => `Active account: ${accountName(account)}.`)
     })
 
   program
     .command('relabel')
     .description('Give an account a label (and colour) of your own; without a label, remove it.')
     .argument('[label]', 'the label')
-    .option('--account <ref>', 'account id, user id or label (default: the active account)')
+    .option('--account <ref>', ACCOUNT_HELP)
     .option('--color <hex>', 'a colour such as #3366ff')
     .option('--json', 'print JSON')
     .action(async (label: string | undefined, opts: JsonOption & AccountOption & { color?: string }) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), opts.account)
+      const { svc, account } = await selected(opts)
       const updated = await svc.relabel({
         accountId: account.id,
         // The service leaves a missing label as it is; here, no label means "remove it".
         label: label ?? '',
         ...(opts.color === undefined ? {} : { color: opts.color }),
       })
-      if (opts.json) json(updated)
-      else out(`Account ${updated.id} is now ${accountName(updated)}.`)
+      print(opts, updated, () => `Account ${updated.id} is now ${accountName(updated)}.`)
     })
 
   program
     .command('relogin')
     .description('Sign an account in again after a soft logout, keeping its device (password on the terminal or with --password-stdin).')
-    .option('--account <ref>', 'account id, user id or label (default: the active account)')
+    .option('--account <ref>', ACCOUNT_HELP)
     .option('--password-stdin', 'read the password from standard input')
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption & AccountOption & { passwordStdin?: boolean }) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), opts.account)
-      const password = opts.passwordStdin
-        ? await readSecretFromStdin(io.stdin)
-        : await promptSecret(`Password for ${account.userId}: `, io.stdin, io.stderr)
+      const { svc, account } = await selected(opts)
+      const password = await readPassword(opts, `Password for ${account.userId}: `)
       const updated = await svc.reLogin({ accountId: account.id, password })
-      if (opts.json) json(updated)
-      else out(`Signed ${updated.userId} in again on device ${updated.deviceId}.`)
+      print(opts, updated, () => `Signed ${updated.userId} in again on device ${updated.deviceId}.`)
     })
 
   program
@@ -227,22 +224,19 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption) => {
       const snapshot = await (await getService()).checkAll(undefined)
-      if (opts.json) json(snapshot)
-      else out(formatAccounts(snapshot))
+      print(opts, snapshot, () => formatAccounts(snapshot))
       exitCode = exitCodeForStatuses(snapshot.accounts.map((a) => a.status))
     })
 
   program
     .command('devices')
     .description('List the devices (sessions) of an account; * marks the one Latchkey uses.')
-    .option('--account <ref>', 'account id, user id or label (default: the active account)')
+    .option('--account <ref>', ACCOUNT_HELP)
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption & AccountOption) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), opts.account)
+      const { svc, account } = await selected(opts)
       const devices = await svc.listDevices({ accountId: account.id })
-      if (opts.json) json(devices)
-      else out(formatDevices(devices))
+      print(opts, devices, () => formatDevices(devices))
     })
 
   program
@@ -250,49 +244,42 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
     .description('Rename one of an account\'s devices.')
     .argument('<device-id>', 'the device id')
     .argument('<name>', 'its new display name')
-    .option('--account <ref>', 'account id, user id or label (default: the active account)')
+    .option('--account <ref>', ACCOUNT_HELP)
     .option('--json', 'print JSON')
     .action(async (deviceId: string, name: string, opts: JsonOption & AccountOption) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), opts.account)
+      const { svc, account } = await selected(opts)
       const device = await svc.renameDevice({ accountId: account.id, deviceId, displayName: name })
-      if (opts.json) json(device)
-      else out(`Renamed ${device.deviceId} to "${device.displayName ?? name}".`)
+      print(opts, device, () => `Renamed ${device.deviceId} to "${device.displayName ?? name}".`)
     })
 
   program
     .command('sign-out-devices')
     .description('Sign other devices of an account out. The server usually asks for the password (on the terminal, or --password-stdin) or for confirmation in the browser (--sso). Latchkey\'s own device is signed out with logout instead.')
     .argument('<device-ids...>', 'the devices to sign out')
-    .option('--account <ref>', 'account id, user id or label (default: the active account)')
+    .option('--account <ref>', ACCOUNT_HELP)
     .option('--password-stdin', 'read the password from standard input')
     .option('--sso', 'confirm in the browser (accounts without a password)')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'print JSON')
     .action(async (deviceIds: string[], opts: JsonOption & AccountOption & UiaOptions & { yes?: boolean }) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), opts.account)
-      if (!opts.yes && !(await confirmOrExplain(`Sign ${deviceIds.length} device(s) of ${account.userId} out?`))) {
-        throw new CliError('cancelled', 'Nothing was signed out.')
-      }
+      const { svc, account } = await selected(opts)
+      await confirmUnlessYes(opts, `Sign ${deviceIds.length} device(s) of ${account.userId} out?`, 'Nothing was signed out.')
       const result = await withUia(account, opts, (auth) =>
         svc.signOutDevices({ accountId: account.id, deviceIds, ...(auth ? { auth } : {}) }),
       )
-      if (opts.json) json(result)
-      else out(`Signed out ${result.signedOut.length} device(s).`)
+      print(opts, result, () => `Signed out ${result.signedOut.length} device(s).`)
     })
 
   program
     .command('token')
     .description('Make a short-lived login token for signing in on another device: prints a QR code, the latchkey://login?… code and its expiry. The server usually asks for the password first (on the terminal, or --password-stdin; --sso for the browser).')
-    .option('--account <ref>', 'account id, user id or label (default: the active account)')
+    .option('--account <ref>', ACCOUNT_HELP)
     .option('--password-stdin', 'read the password from standard input')
     .option('--sso', 'confirm in the browser (accounts without a password)')
     .option('--no-qr', 'do not print the QR code')
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption & AccountOption & UiaOptions & { qr?: boolean }) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), opts.account)
+      const { svc, account } = await selected(opts)
       const token = await withUia(account, opts, (auth) =>
         svc.generateLoginToken({ accountId: account.id, ...(auth ? { auth } : {}) }),
       )
@@ -305,54 +292,51 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
   program
     .command('logout')
     .description('Sign the account out on its server, then remove it and its token. When the server cannot be reached the account stays as pending-logout and the next check retries (exit code 10).')
-    .option('--account <ref>', 'account id, user id or label (default: the active account)')
+    .option('--account <ref>', ACCOUNT_HELP)
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption & AccountOption) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), opts.account)
+      const { svc, account } = await selected(opts)
       const result = await svc.logout({ accountId: account.id })
-      if (opts.json) json(result)
-      else out(result.message)
+      print(opts, result, () => result.message)
       if (result.outcome === 'pending-logout') exitCode = EXIT.pending
     })
 
   program
     .command('logout-all')
     .description('Sign every session of the account out on its server (all its devices), then remove the account.')
-    .option('--account <ref>', 'account id, user id or label (default: the active account)')
+    .option('--account <ref>', ACCOUNT_HELP)
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption & AccountOption & { yes?: boolean }) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), opts.account)
-      if (!opts.yes && !(await confirmOrExplain(`Sign out every device of ${account.userId}?`))) {
-        throw new CliError('cancelled', 'Nothing was signed out.')
-      }
+      const { svc, account } = await selected(opts)
+      await confirmUnlessYes(opts, `Sign out every device of ${account.userId}?`, 'Nothing was signed out.')
       const result = await svc.logoutAll({ accountId: account.id })
-      if (opts.json) json(result)
-      else out(result.message)
+      print(opts, result, () => result.message)
       if (result.outcome === 'pending-logout') exitCode = EXIT.pending
     })
 
   program
     .command('forget')
     .description('Remove an account and its token from this machine WITHOUT signing it out on the server (its session stays valid there).')
-    .option('--account <ref>', 'account id, user id or label (default: the active account)')
+    .option('--account <ref>', ACCOUNT_HELP)
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption & AccountOption & { yes?: boolean }) => {
-      const svc = await getService()
-      const account = selectAccount(await svc.listAccounts(undefined), opts.account)
-      if (!opts.yes && !(await confirmOrExplain(`Forget ${account.userId} without signing it out on the server?`))) {
-        throw new CliError('cancelled', 'Nothing was forgotten.')
-      }
+      const { svc, account } = await selected(opts)
+      await confirmUnlessYes(opts, `Forget ${account.userId} without signing it out on the server?`, 'Nothing was forgotten.')
       const snapshot = await svc.forget({ accountId: account.id })
-      if (opts.json) json(snapshot)
-      else out(`Forgot ${account.userId}; its session on ${account.serverName} was not signed out.`)
+      print(opts, snapshot, () => `Forgot ${account.userId}; its session on ${account.serverName} was not signed out.`)
     })
 
-  async function confirmOrExplain(question: string): Promise<boolean> {
-    return confirm(question, io.stdin, io.stderr)
+  /** Asks before what cannot be undone, unless --yes; a "no" ends the command with nothingDone. */
+  async function confirmUnlessYes(opts: { yes?: boolean }, question: string, nothingDone: string): Promise<void> {
+    if (opts.yes) return
+    if (!(await confirm(question, io.stdin, io.stderr))) throw new CliError('cancelled', nothingDone)
+  }
+
+  /** --password-stdin reads it from standard input; otherwise it is asked for with echo off. */
+  async function readPassword(opts: { passwordStdin?: boolean }, prompt: string): Promise<string> {
+    return opts.passwordStdin ? readSecretFromStdin(io.stdin) : promptSecret(prompt, io.stdin, io.stderr)
   }
 
   /**
