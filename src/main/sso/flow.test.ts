@@ -1,48 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { startHomeserver, type HomeserverOptions, type TestHomeserver, type UserSeed } from '../../../test/homeserver/index'
-import { assertRequestsConformToSpec } from '../../../test/spec/openapi'
-import { MatrixClient, MatrixError, type TransportOptions } from '../matrix'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { MatrixClient, MatrixError } from '../matrix'
 import { SsoError } from './errors'
 import { beginSsoSignIn, type SsoCredentials, type SsoSignIn, type SsoSignInOptions } from './flow'
 import { browse, type Visit } from './test-browser'
+import { FAST, homeserverPerTest } from './test-homeserver'
 
 // --- factories -------------------------------------------------------------------------------
 
-const alice = (over: Partial<UserSeed> = {}): UserSeed => ({ localpart: 'alice', password: 'wonderland', displayName: 'Alice', ...over })
-/** SSO-only: no password. */
-const carol = (over: Partial<UserSeed> = {}): UserSeed => ({ localpart: 'carol', displayName: 'Carol', ...over })
-
-const FAST: TransportOptions = { connectTimeoutMs: 2_000, timeoutMs: 3_000 }
-
-let hs: TestHomeserver | undefined
 const started: SsoSignIn[] = []
 
-async function homeserver(options: HomeserverOptions = {}): Promise<TestHomeserver> {
-  if (hs) await hs.close()
-  hs = await startHomeserver({ users: [alice(), carol()], ...options })
-  return hs
-}
-
-function server(): TestHomeserver {
-  if (!hs) throw new Error('no homeserver')
-  return hs
-}
-
-beforeEach(async () => {
-  await homeserver()
-})
-
-afterEach(async () => {
+const { homeserver, server } = homeserverPerTest(async () => {
   for (const signIn of started.splice(0)) {
     signIn.cancel()
     await signIn.closed
   }
-  const last = hs
-  hs = undefined
-  if (last) {
-    await last.close()
-    assertRequestsConformToSpec(last.requests)
-  }
+})
+
+afterEach(() => {
   vi.restoreAllMocks()
 })
 

@@ -1,44 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { startHomeserver, type HomeserverOptions, type TestHomeserver, type UserSeed } from '../../../test/homeserver/index'
-import { assertRequestsConformToSpec } from '../../../test/spec/openapi'
-import { MatrixClient, MatrixError, runUia, type StageHandler, type TransportOptions, type UiaContext } from '../matrix'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { MatrixClient, MatrixError, runUia, type StageHandler, type UiaContext } from '../matrix'
 import { SsoError } from './errors'
 import { beginSsoSignIn } from './flow'
 import { SSO_UIA_STAGE, ssoUiaStage, ssoUiaStages, type ConfirmRequest, type SsoUiaStageOptions } from './uia-stage'
 import { browse, type Visit } from './test-browser'
+import { FAST, homeserverPerTest } from './test-homeserver'
 
 // --- factories -------------------------------------------------------------------------------
 
-const alice = (over: Partial<UserSeed> = {}): UserSeed => ({ localpart: 'alice', password: 'wonderland', ...over })
-/** SSO-only: no password, so the homeserver's UIA offers only m.login.sso. */
-const carol = (over: Partial<UserSeed> = {}): UserSeed => ({ localpart: 'carol', displayName: 'Carol', ...over })
+const { homeserver, server } = homeserverPerTest()
 
-const FAST: TransportOptions = { connectTimeoutMs: 2_000, timeoutMs: 3_000 }
-
-let hs: TestHomeserver | undefined
-
-async function homeserver(options: HomeserverOptions = {}): Promise<TestHomeserver> {
-  if (hs) await hs.close()
-  hs = await startHomeserver({ users: [alice(), carol()], ...options })
-  return hs
-}
-
-function server(): TestHomeserver {
-  if (!hs) throw new Error('no homeserver')
-  return hs
-}
-
-beforeEach(async () => {
-  await homeserver()
-})
-
-afterEach(async () => {
-  const last = hs
-  hs = undefined
-  if (last) {
-    await last.close()
-    assertRequestsConformToSpec(last.requests)
-  }
+afterEach(() => {
   vi.restoreAllMocks()
 })
 
