@@ -1,20 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ContractError } from '../../shared/errors'
+import { failure } from '../../../test/service/expect'
 import { PASSWORDS, startHarness, type Harness } from '../../../test/service/harness'
 import { secretKey } from '../accounts'
 
 let h: Harness
 afterEach(async () => h?.close())
-
-async function failure(promise: Promise<unknown>): Promise<ContractError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof ContractError) return error
-    throw error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('discover', () => {
   it('reports what the server offers', async () => {
