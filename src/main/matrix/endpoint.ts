@@ -72,8 +72,6 @@ export interface Endpoint<P, R> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyEndpoint = Endpoint<any, any>
-export type ParamsOf<E> = E extends Endpoint<infer P, unknown> ? P : never
-export type ResultOf<E> = E extends Endpoint<never, infer R> ? R : never
 
 export function defineEndpoint<P, R>(endpoint: Endpoint<P, R>): Endpoint<P, R> {
   return Object.freeze(endpoint)
