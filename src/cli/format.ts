@@ -1,7 +1,7 @@
 /** Plain-text renderings for people; `--json` prints the contract's own objects instead. */
 import type { Account, AccountsSnapshot, Device, Discovery } from '../shared/contract'
 
-export function table(rows: string[][], header: string[]): string {
+function table(rows: string[][], header: string[]): string {
   const all = [header, ...rows]
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
   return all
@@ -19,7 +19,6 @@ export function accountName(a: Account): string {
 }
 
 export function formatAccounts(snapshot: AccountsSnapshot): string {
-  const lines: string[] = []
   if (snapshot.accounts.length === 0) return 'No accounts yet; add one with latchkey add <server> <user>.'
   const rows = snapshot.accounts.map((a) => [
     a.id === snapshot.activeId ? '*' : '',
@@ -28,11 +27,10 @@ export function formatAccounts(snapshot: AccountsSnapshot): string {
     a.deviceId,
     statusText(a),
   ])
-  lines.push(table(rows, ['', 'ID', 'ACCOUNT', 'DEVICE', 'STATUS']))
-  return lines.join('\n')
+  return table(rows, ['', 'ID', 'ACCOUNT', 'DEVICE', 'STATUS'])
 }
 
-export function statusText(a: Account): string {
+function statusText(a: Account): string {
   return a.statusMessage ? `${a.status}: ${a.statusMessage}` : a.status
 }
 

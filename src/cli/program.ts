@@ -418,7 +418,7 @@ function report(error: unknown, io: CliIo): ExitCode {
 }
 
 /** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as one sentence with a pointer to --help. */
-export function usageSentence(text: string): string {
+function usageSentence(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())

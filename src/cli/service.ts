@@ -15,9 +15,9 @@ import { CliError } from './cli-error'
 import { makeOpenExternal } from './open-browser'
 import type { CliIo } from './program'
 
-export const SECRET_STORE_SWITCH = 'LATCHKEY_SECRET_STORE'
+const SECRET_STORE_SWITCH = 'LATCHKEY_SECRET_STORE'
 /** The keychain service name (default 'Latchkey'); tests use their own so they never touch real entries. */
-export const KEYCHAIN_SERVICE_VARIABLE = 'LATCHKEY_KEYCHAIN_SERVICE'
+const KEYCHAIN_SERVICE_VARIABLE = 'LATCHKEY_KEYCHAIN_SERVICE'
 
 export async function createCliService(io: CliIo): Promise<SessionService> {
   const mode = io.env[SECRET_STORE_SWITCH]
