@@ -65,7 +65,7 @@ export function scrub(text: string, secrets: readonly (string | undefined)[] = [
 }
 
 /** The server's own `error` text, made safe to show: printable, bounded, without secrets. */
-export function serverText(text: string | undefined, secrets: readonly (string | undefined)[] = []): string | undefined {
+function serverText(text: string | undefined, secrets: readonly (string | undefined)[] = []): string | undefined {
   if (text === undefined) return undefined
   // eslint-disable-next-line no-control-regex
   const clean = scrub(text, secrets).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()

@@ -56,7 +56,7 @@ export function networkSentence(host: string, label: string, failure: HttpFailur
   return `Could not reach ${host} (${code || 'unknown network error'}).`
 }
 
-export function httpStatusText(status: number, statusText?: string): string {
+function httpStatusText(status: number, statusText?: string): string {
   return statusText ? `HTTP ${status} ${statusText}` : `HTTP ${status}`
 }
 

@@ -11,7 +11,7 @@ export function parseSpecVersion(text: string): SpecVersion | null {
   return [Number(m[1]), Number(m[2])]
 }
 
-export function compareVersions(a: SpecVersion, b: SpecVersion): number {
+function compareVersions(a: SpecVersion, b: SpecVersion): number {
   return a[0] - b[0] || a[1] - b[1]
 }
 

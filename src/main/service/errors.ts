@@ -130,7 +130,7 @@ function fromUia(error: MatrixError, server: string): ContractError {
   })
 }
 
-export function describeStages(server: string, stages: readonly string[]): string {
+function describeStages(server: string, stages: readonly string[]): string {
   if (stages.includes('m.login.password')) return `${server} asks for your password to confirm this.`
   if (stages.includes('m.login.sso')) return `${server} asks you to confirm this in your browser.`
   return `${server} asks you to confirm this in a way Latchkey cannot offer (${stages.join(', ') || 'no stage named'}).`

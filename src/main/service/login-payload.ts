@@ -11,7 +11,7 @@
  */
 import { ContractError } from '../../shared/errors'
 
-export const PAYLOAD_SCHEME = 'latchkey:'
+const PAYLOAD_SCHEME = 'latchkey:'
 const PAYLOAD_HOST = 'login'
 
 export interface LoginPayload {
@@ -30,7 +30,7 @@ export function encodeLoginPayload(payload: Required<LoginPayload>): string {
 }
 
 /** True when the text is meant as a payload URI (so a bare token is never mistaken for one). */
-export function looksLikePayload(text: string): boolean {
+function looksLikePayload(text: string): boolean {
   return text.trim().toLowerCase().startsWith(PAYLOAD_SCHEME)
 }
 

@@ -83,7 +83,7 @@ export async function retryLogout(ctx: ServiceContext, record: AccountRecord): P
 }
 
 /** The account leaves the list first (what the person sees), then its secret leaves the keychain. */
-export async function removeEverywhere(ctx: ServiceContext, record: AccountRecord): Promise<AccountsSnapshot> {
+async function removeEverywhere(ctx: ServiceContext, record: AccountRecord): Promise<AccountsSnapshot> {
   const { snapshot } = await commit(ctx, (draft) => void removeAccount(draft, record.id))
   await dropSecret(ctx, record)
   return snapshot

@@ -85,7 +85,7 @@ function sameTokens(a: StoredSecret, b: StoredSecret): boolean {
   return a.accessToken === b.accessToken && a.refreshToken === b.refreshToken && a.expiresAt === b.expiresAt
 }
 
-export function missingSession(record: AccountRecord, kind: SecretStore['kind']): ContractError {
+function missingSession(record: AccountRecord, kind: SecretStore['kind']): ContractError {
   const why =
     kind === 'memory'
       ? 'sessions are kept in memory only here, and it was not made in this run'
