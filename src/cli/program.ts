@@ -83,7 +83,6 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
 
   const program = buildProgram(io)
 
-  // --- accounts -------------------------------------------------------------------------------
   program
     .command('accounts')
     .description('List the accounts, marking the active one with *.')
@@ -143,19 +142,18 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Pr
       }
       const svc = await getService()
       const account = opts.account === undefined ? undefined : selectAccount(await svc.listAccounts(undefined), opts.account)
-      const accountId = account?.id
       const { requestId } = await svc.beginSso({
         server: server ?? account?.homeserverUrl ?? '',
         ...(opts.idp === undefined ? {} : { idpId: opts.idp }),
-        ...(accountId === undefined ? {} : { accountId }),
+        ...(account === undefined ? {} : { accountId: account.id }),
       })
       say('Waiting for the browser to come back (Ctrl+C cancels)…')
       const stop = (deps.onInterrupt ?? onSigint)(() => {
         void svc.cancelSso({ requestId })
       })
       try {
-        const account = await svc.completeSso({ requestId })
-        print(opts, account, () => `Signed in as ${account.userId} (device ${account.deviceId}), account ${account.id}.`)
+        const signedIn = await svc.completeSso({ requestId })
+        print(opts, signedIn, () => `Signed in as ${signedIn.userId} (device ${signedIn.deviceId}), account ${signedIn.id}.`)
       } finally {
         stop()
       }
