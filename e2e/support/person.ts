@@ -24,16 +24,18 @@ export async function openAddAccount(page: Page): Promise<void> {
 }
 
 export async function chooseServer(page: Page, server: string): Promise<void> {
-  await page.getByLabel('Homeserver').fill(server)
-  await page.getByRole('button', { name: 'Continue', exact: true }).click()
+  const form = dialog(page, 'Add an account')
+  await form.getByRole('textbox', { name: 'Homeserver', exact: true }).fill(server)
+  await form.getByRole('button', { name: 'Continue', exact: true }).click()
 }
 
 export async function signInWithPassword(page: Page, server: string, user: string, password: string): Promise<void> {
   await openAddAccount(page)
   await chooseServer(page, server)
-  await page.getByLabel('Username').fill(user)
-  await page.getByLabel('Password', { exact: true }).fill(password)
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  const form = dialog(page)
+  await form.getByLabel('Username').fill(user)
+  await form.getByLabel('Password', { exact: true }).fill(password)
+  await form.getByRole('button', { name: 'Sign in', exact: true }).click()
   await expect(page.getByRole('dialog')).toHaveCount(0)
   await expect(sidebar(page).locator('[aria-current="true"]')).toContainText(user.startsWith('@') ? user : `@${user}:`)
 }

@@ -52,6 +52,25 @@ describe('the account switcher', () => {
     expect(app.find('main h2').text()).toBe('Bob')
   })
 
+  it('does not switch account with Ctrl+2 while the person types in a field', async () => {
+    const app = await mountApp()
+    const search = app.find('#device-search')
+    await search.setValue('phone')
+    search.element.dispatchEvent(new KeyboardEvent('keydown', { key: '2', ctrlKey: true, bubbles: true }))
+    await flushPromises()
+    expect(fake.callsOf('setActive')).toEqual([])
+    expect(app.find('main h2').text()).toBe('Alice')
+  })
+
+  it('does not switch account with Ctrl+2 while a dialog is open', async () => {
+    const app = await mountApp()
+    await app.findAll('nav button').find((b) => b.text().includes('Add account'))!.trigger('click')
+    expect(app.find('dialog[open]').exists()).toBe(true)
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '2', ctrlKey: true }))
+    await flushPromises()
+    expect(fake.callsOf('setActive')).toEqual([])
+  })
+
   it('offers one-click sign-in again for an account whose session ended', async () => {
     const app = await mountApp()
     const relogin = app.findAll('nav button').filter((b) => b.text().startsWith('Sign in again'))
@@ -123,6 +142,22 @@ describe('the devices view', () => {
     const dialog = app.find('dialog')
     expect(dialog.find('h2').text()).toBe('Sign out 2 devices?')
     expect(dialog.text()).toContain('stays signed in')
+  })
+})
+
+describe('dialogs', () => {
+  it('give focus back to the button that opened them when they close', async () => {
+    const app = await mountApp()
+    const add = app.findAll('nav button').find((b) => b.text().includes('Add account'))!
+    ;(add.element as HTMLButtonElement).focus()
+    await add.trigger('click')
+    await flushPromises()
+    ;(app.find('#server-input').element as HTMLInputElement).focus()
+    expect(document.activeElement).toBe(app.find('#server-input').element)
+    await app.find('dialog button[aria-label="Close"]').trigger('click')
+    await flushPromises()
+    expect(app.find('dialog').exists()).toBe(false)
+    expect(document.activeElement).toBe(add.element)
   })
 })
 
