@@ -6,10 +6,17 @@ import { hasCode, sentence } from '../lib/errors'
 import { useNotices } from './notices'
 import { withUia } from './uia'
 
+/** Why the last "make a new token" did not give one; the token before it still stands. */
+export interface Refusal {
+  message: string
+  /** When the server asked to wait: the time it may be asked again. */
+  retryAt?: number
+}
+
 /** What the token panel shows for one account. */
 export type TokenState =
   | { kind: 'none' }
-  | { kind: 'ready'; token: LoginToken }
+  | { kind: 'ready'; token: LoginToken; refusal?: Refusal }
   /** The server does not let sessions make login tokens: one sentence why. */
   | { kind: 'unsupported'; message: string }
   /** The server asked to wait; the panel counts down instead of spinning. */
@@ -45,6 +52,14 @@ export const useLoginToken = defineStore('loginToken', () => {
       set(accountId, { kind: 'ready', token })
     } catch (error) {
       if (hasCode(error, 'cancelled')) return
+      // A token that still works is not thrown away because its successor was refused.
+      const before = stateOf(accountId)
+      if (before.kind === 'ready' && before.token.expiresAt > Date.now()) {
+        const refusal: Refusal = { message: sentence(error) }
+        if (hasCode(error, 'rate-limited')) refusal.retryAt = Date.now() + (error.retryAfterMs ?? 0)
+        set(accountId, { kind: 'ready', token: before.token, refusal })
+        return
+      }
       if (hasCode(error, 'unsupported')) set(accountId, { kind: 'unsupported', message: error.message })
       else if (hasCode(error, 'rate-limited')) {
         set(accountId, { kind: 'rate-limited', message: error.message, retryAt: Date.now() + (error.retryAfterMs ?? 0) })

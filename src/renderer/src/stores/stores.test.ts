@@ -173,6 +173,20 @@ describe('login tokens', () => {
     expect(state.kind === 'rate-limited' && state.retryAt).toBeGreaterThanOrEqual(before + 30_000)
   })
 
+  it('keep a token that still works when the server refuses to make the next one', async () => {
+    const tokens = useLoginToken()
+    const token = { token: 't0k', expiresAt: Date.now() + 120_000, payload: 'latchkey://login?token=t0k' }
+    fake.handlers.generateLoginToken = () => token
+    await tokens.generate('acct-1', '@a:example.org')
+    fake.handlers.generateLoginToken = () => {
+      throw new ContractError({ code: 'rate-limited', message: 'Wait a minute.', retryAfterMs: 60_000 })
+    }
+    await tokens.generate('acct-1', '@a:example.org')
+    const state = tokens.stateOf('acct-1')
+    expect(state).toMatchObject({ kind: 'ready', token, refusal: { message: 'Wait a minute.' } })
+    expect(state.kind === 'ready' && state.refusal?.retryAt).toBeGreaterThan(Date.now() + 50_000)
+  })
+
   it('hold the token, its payload and expiry after the UIA prompt', async () => {
     const tokens = useLoginToken()
     const token = { token: 't0k', expiresAt: Date.now() + 120_000, payload: 'latchkey://login?token=t0k' }
