@@ -2,7 +2,7 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Device } from '../../../shared/contract'
+import type { AccountsSnapshot, Device } from '../../../shared/contract'
 import { ContractError } from '../../../shared/errors'
 import App from '../App.vue'
 import { useBridge } from '../api'
@@ -14,10 +14,10 @@ let wrapper: VueWrapper | undefined
 const alice = makeAccount({ userId: '@alice:example.org', displayName: 'Alice', order: 0 })
 const bob = makeAccount({ userId: '@bob:example.org', displayName: 'Bob', order: 1, status: 'soft-logged-out' })
 
-async function mountApp(devices: Device[] = makeDevices(5)): Promise<VueWrapper> {
+async function mountApp(devices: Device[] = makeDevices(5), snapshot: AccountsSnapshot = makeSnapshot([alice, bob], alice.id)): Promise<VueWrapper> {
   fake = fakeBridge({
-    listAccounts: () => makeSnapshot([alice, bob], alice.id),
-    setActive: ({ accountId }) => makeSnapshot([alice, bob], accountId),
+    listAccounts: () => snapshot,
+    setActive: ({ accountId }) => ({ ...snapshot, activeId: accountId }),
     listDevices: () => devices,
     renameDevice: ({ deviceId, displayName }) => ({ ...devices.find((d) => d.deviceId === deviceId)!, displayName }),
   })
@@ -145,6 +145,32 @@ describe('the devices view', () => {
   })
 })
 
+describe('what the window says about an account', () => {
+  it('offers to retry a sign-out the server did not confirm, or to forget the account, in its own words', async () => {
+    const pending = { ...alice, status: 'pending-logout' as const, statusMessage: 'HTTP 503. Kept as pending logout (or use forget).' }
+    const app = await mountApp(makeDevices(2), makeSnapshot([pending]))
+    const banner = app.find('main .banner')
+    expect(banner.text()).toContain('Signing out did not finish')
+    expect(banner.text()).not.toContain('use forget')
+    expect(banner.findAll('button').map((b) => b.text())).toEqual(['Try again now', 'Forget…'])
+  })
+
+  it('says plainly that sign-ins last until quitting when no keychain answered, the cause behind Why', async () => {
+    const notice = 'No system keychain answered (Cannot autolaunch D-Bus without X11 $DISPLAY): Latchkey keeps new sessions in memory until you quit.'
+    const app = await mountApp(makeDevices(2), { ...makeSnapshot([alice]), storage: 'memory', storageNotice: notice })
+    const note = app.find('nav [role="note"]')
+    expect(note.find('strong').text()).toBe('Sign-ins last until you quit')
+    expect(note.find('details').text()).toContain('D-Bus')
+    expect(note.find('p:not(details p)').text()).not.toContain('D-Bus')
+  })
+
+  it('does not promise the keychain on the welcome screen when there is none', async () => {
+    const app = await mountApp([], { accounts: [], activeId: null, storage: 'memory', storageNotice: 'No system keychain answered.' })
+    expect(app.find('main').text()).toContain('in memory until you quit')
+    expect(app.find('main').text()).not.toContain('in the system keychain')
+  })
+})
+
 describe('dialogs', () => {
   it('give focus back to the button that opened them when they close', async () => {
     const app = await mountApp()
@@ -162,6 +188,30 @@ describe('dialogs', () => {
 })
 
 describe('adding an account', () => {
+  it('says once that a server offers no way of signing in, and what to do', async () => {
+    const app = await openDialog()
+    fake.handlers.discover = ({ server }) => ({
+      input: server,
+      serverName: 'example.org',
+      baseUrl: 'https://matrix.example.org',
+      versions: ['v1.11'],
+      password: false,
+      loginToken: false,
+      sso: false,
+      identityProviders: [],
+      getLoginToken: false,
+      oauthAwarePreferred: false,
+      oauth: { offered: false },
+      warnings: ['Example.org offers no sign-in method Latchkey supports.'],
+    })
+    await app.find('#server-input').setValue('example.org')
+    await app.find('dialog form').trigger('submit')
+    await flushPromises()
+    const text = app.find('dialog').text()
+    expect(text.match(/no (sign-in method|way of signing in)/g)).toHaveLength(1)
+    expect(app.find('dialog [role="alert"]').text()).toContain('Check the address')
+  })
+
   async function openDialog(): Promise<VueWrapper> {
     const app = await mountApp()
     await app.findAll('nav button').find((b) => b.text().includes('Add account'))!.trigger('click')

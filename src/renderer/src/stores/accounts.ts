@@ -51,6 +51,11 @@ export const useAccounts = defineStore('accounts', () => {
     return [...list.value].sort((a, b) => rank(a) - rank(b))
   })
   const active = computed(() => list.value.find((a) => a.id === activeId.value) ?? null)
+  /**
+   * Sessions end when Latchkey quits because no keychain answered. (Main says so with a notice; a
+   * memory store chosen on purpose, as in tests, comes without one.)
+   */
+  const sessionsEndAtQuit = computed(() => storage.value === 'memory' && storageNotice.value !== undefined)
 
   // Calls that change the account list go to main one at a time, in the order they were made, so
   // each answer already includes the changes before it.
@@ -151,8 +156,13 @@ export const useAccounts = defineStore('accounts', () => {
     replace(await notices.track('Saving the label…', () => serially(() => api().relabel(args))))
   }
 
+  // Actions started by a button end here: their failure is already a notice, not an unhandled rejection.
   async function checkAll(): Promise<void> {
-    await notices.track('Checking every account with its server…', () => api().checkAll())
+    try {
+      await notices.track('Checking every account with its server…', () => api().checkAll())
+    } catch {
+      return
+    }
     refresh()
   }
 
@@ -283,8 +293,20 @@ export const useAccounts = defineStore('accounts', () => {
       danger: true,
     })
     if (!ok) return
-    const result = await notices.track(`Signing out of ${account.userId}…`, () => api().logout({ accountId }))
-    notices.push(result.outcome === 'logged-out' ? 'info' : 'warning', result.message)
+    await signOutWith(() => notices.track(`Signing out of ${account.userId}…`, () => api().logout({ accountId })))
+  }
+
+  /**
+   * A sign-out the server did not confirm leaves the account marked "Signing out"; the account's
+   * own banner says so and offers what to do, so a second, longer notice would only repeat it.
+   */
+  async function signOutWith(call: () => Promise<{ outcome: 'logged-out' | 'pending-logout'; message: string }>): Promise<void> {
+    try {
+      const result = await call()
+      if (result.outcome === 'logged-out') notices.push('info', result.message)
+    } catch {
+      // The notice says why; the account stays as it was.
+    }
   }
 
   async function logoutAll(accountId: string, deviceCount?: number): Promise<void> {
@@ -305,10 +327,9 @@ export const useAccounts = defineStore('accounts', () => {
       danger: true,
     })
     if (!ok) return
-    const result = await notices.track(`Signing out of ${account.userId} everywhere…`, () =>
-      api().logoutAll({ accountId }),
+    await signOutWith(() =>
+      notices.track(`Signing out of ${account.userId} everywhere…`, () => api().logoutAll({ accountId })),
     )
-    notices.push(result.outcome === 'logged-out' ? 'info' : 'warning', result.message)
   }
 
   async function forget(accountId: string): Promise<void> {
@@ -324,7 +345,11 @@ export const useAccounts = defineStore('accounts', () => {
       danger: true,
     })
     if (!ok) return
-    apply(await notices.track(`Forgetting ${account.userId}…`, () => serially(() => api().forget({ accountId }))))
+    try {
+      apply(await notices.track(`Forgetting ${account.userId}…`, () => serially(() => api().forget({ accountId }))))
+    } catch {
+      // The notice says why; the account stays in the list.
+    }
   }
 
   api().on('accountsChanged', refresh)
@@ -336,6 +361,7 @@ export const useAccounts = defineStore('accounts', () => {
     activeId,
     storage,
     storageNotice,
+    sessionsEndAtQuit,
     loaded,
     sso,
     avatarOf,

@@ -20,6 +20,8 @@ export interface TrackOptions {
 }
 
 const INFO_LIFETIME_MS = 6_000
+/** Messages kept on screen at once; older ones give way (progress is never dropped). */
+const MAX_MESSAGES = 4
 
 /**
  * Everything the window is doing and everything that went wrong, as sentences. `track` wraps a
@@ -31,7 +33,14 @@ export const useNotices = defineStore('notices', () => {
 
   function push(level: NoticeLevel, message: string, extra: Partial<Notice> = {}): number {
     const id = nextId++
-    items.value = [...items.value, { id, level, message, ...extra }]
+    // The same sentence again (a second failed refresh) replaces the first rather than stacking.
+    let kept = items.value.filter((n) => level === 'progress' || n.level !== level || n.message !== message)
+    if (level !== 'progress') {
+      const messages = kept.filter((n) => n.level !== 'progress')
+      const drop = new Set(messages.slice(0, Math.max(0, messages.length - MAX_MESSAGES + 1)).map((n) => n.id))
+      kept = kept.filter((n) => !drop.has(n.id))
+    }
+    items.value = [...kept, { id, level, message, ...extra }]
     if (level === 'info') setTimeout(() => dismiss(id), INFO_LIFETIME_MS)
     return id
   }

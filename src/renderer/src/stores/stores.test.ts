@@ -213,10 +213,56 @@ describe('notices', () => {
     expect(notices.items.map((n) => [n.level, n.message])).toEqual([['error', 'example.org could not be reached.']])
   })
 
+  it('say the same sentence once, however often it comes', () => {
+    const notices = useNotices()
+    notices.push('error', 'example.org could not be reached.')
+    notices.push('error', 'example.org could not be reached.')
+    expect(notices.items.map((n) => n.message)).toEqual(['example.org could not be reached.'])
+  })
+
+  it('keep only the newest few messages on screen, and every progress', () => {
+    const notices = useNotices()
+    notices.push('progress', 'Loading devices…')
+    for (let i = 1; i <= 6; i++) notices.push('warning', `Warning ${i}.`)
+    expect(notices.items.map((n) => n.message)).toEqual(['Loading devices…', 'Warning 3.', 'Warning 4.', 'Warning 5.', 'Warning 6.'])
+  })
+
   it('show the notices main sends', () => {
     const notices = useNotices()
     fake.emit('notice', { level: 'warning', message: 'No keychain answered.' })
     expect(notices.items.map((n) => n.message)).toEqual(['No keychain answered.'])
+  })
+})
+
+describe('signing an account out', () => {
+  beforeEach(() => setup())
+
+  it('leaves a sign-out the server did not confirm to the account banner, not a second notice', async () => {
+    const accounts = useAccounts()
+    const a = makeAccount()
+    fake.handlers.listAccounts = () => makeSnapshot([a])
+    fake.handlers.logout = () => ({ outcome: 'pending-logout', message: 'example.org failed (HTTP 503); kept as pending logout, use forget.' })
+    await accounts.load()
+    answerPrompts([true])
+    await accounts.logout(a.id)
+    expect(useNotices().items).toEqual([])
+  })
+
+  it('ends quietly when the call fails: the failure is a notice, not an unhandled rejection', async () => {
+    const accounts = useAccounts()
+    const a = makeAccount()
+    fake.handlers.listAccounts = () => makeSnapshot([a])
+    fake.handlers.logout = () => {
+      throw new ContractError({ code: 'unreachable', message: 'example.org could not be reached.' })
+    }
+    fake.handlers.checkAll = () => {
+      throw new ContractError({ code: 'unreachable', message: 'example.org could not be reached.' })
+    }
+    await accounts.load()
+    answerPrompts([true])
+    await expect(accounts.logout(a.id)).resolves.toBeUndefined()
+    await expect(accounts.checkAll()).resolves.toBeUndefined()
+    expect(useNotices().items.map((n) => [n.level, n.message])).toEqual([['error', 'example.org could not be reached.']])
   })
 })
 
