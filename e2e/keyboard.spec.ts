@@ -25,6 +25,44 @@ test('a server that cannot be reached leaves the keyboard in the server field, r
   await expect(field).toHaveAttribute('aria-invalid', 'true')
 })
 
+test('by keyboard alone: a login token is made and the keyboard lands on it', async ({ app, homeserver }) => {
+  const { page } = app
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await openTab(page, 'Sign in another device')
+  await page.getByRole('button', { name: 'Make a login token' }).focus()
+  await page.keyboard.press('Enter')
+  const prompt = dialog(page, 'Confirm it is you')
+  const field = page.getByRole('textbox', { name: 'Login token' })
+  await expect(prompt.or(field)).toBeVisible()
+  if (await prompt.isVisible()) {
+    await expect(prompt.getByLabel(/^Password for/)).toBeFocused()
+    await page.keyboard.type(PASSWORDS.alice)
+    await page.keyboard.press('Enter')
+  }
+  await expect(field).toBeFocused()
+})
+
+test('by keyboard alone: two devices are signed out and the keyboard is back at the search', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('alice', 3)
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  const boxes = page.getByRole('list', { name: 'Other devices' }).getByRole('checkbox')
+  await boxes.nth(0).focus()
+  await page.keyboard.press('Space')
+  await boxes.nth(1).focus()
+  await page.keyboard.press('Space')
+  await page.getByRole('button', { name: 'Sign out 2 devices' }).focus()
+  await page.keyboard.press('Enter')
+  const confirm = dialog(page, 'Sign out 2 devices?')
+  await confirm.getByRole('button', { name: 'Sign out 2 devices' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(dialog(page, 'Confirm it is you').getByLabel(/^Password for/)).toBeFocused()
+  await page.keyboard.type(PASSWORDS.alice)
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('list', { name: 'Other devices' }).getByRole('listitem')).toHaveCount(1)
+  await expect(page.getByRole('searchbox', { name: 'Search devices' })).toBeFocused()
+})
+
 test('Ctrl+1…9 do not switch accounts while the person types or answers a dialog', async ({ app, homeserver }) => {
   const { page } = app
   await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)

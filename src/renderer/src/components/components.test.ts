@@ -111,6 +111,17 @@ describe('the devices view', () => {
     expect(app.findAll('ul[aria-label="Other devices"] > li').map((r) => r.find('.name').text())).toEqual(['Phone 4242'])
   })
 
+  it('starts another account’s list unfiltered', async () => {
+    const app = await mountApp()
+    await app.find('#device-search').setValue('Phone 3')
+    await app.find('#device-filter').setValue('inactive')
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '2', ctrlKey: true }))
+    await flushPromises()
+    expect(app.find('main h2').text()).toBe('Bob')
+    expect((app.find('#device-search').element as HTMLInputElement).value).toBe('')
+    expect((app.find('#device-filter').element as HTMLSelectElement).value).toBe('all')
+  })
+
   it('marks devices not seen for 90 days', async () => {
     const app = await mountApp()
     const old = app.findAll('ul[aria-label="Other devices"] > li').filter((r) => r.text().includes('Inactive 90+ days'))
