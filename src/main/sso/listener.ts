@@ -37,6 +37,7 @@ import {
   type RedirectResult,
   type SsoRedirect,
 } from './redirect-request'
+import { duration } from './duration'
 
 export type { OAuthRedirect, RedirectResult, SsoRedirect } from './redirect-request'
 
@@ -280,14 +281,4 @@ function idpError(error: string, description: string | undefined): SsoError {
     idpError: code,
     ...(description === undefined ? {} : { idpErrorDescription: description.slice(0, 300) }),
   })
-}
-
-function duration(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return plural(ms / 60_000, 'minute')
-  if (ms >= 1000) return plural(Math.round(ms / 1000), 'second')
-  return plural(ms, 'millisecond')
-}
-
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`
 }

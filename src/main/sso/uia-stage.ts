@@ -13,6 +13,7 @@
  */
 import { MatrixError, type StageContext, type StageHandler } from '../matrix'
 import { SsoError } from './errors'
+import { duration } from './duration'
 
 export const SSO_UIA_STAGE = 'm.login.sso'
 export const DEFAULT_POLL_INTERVAL_MS = 2_000
@@ -135,14 +136,4 @@ function cancelledError(): SsoError {
 
 function timeoutError(ms: number): SsoError {
   return new SsoError('timeout', `The confirmation in the browser did not finish within ${duration(ms)}; nothing was changed. Try again.`)
-}
-
-function duration(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return plural(ms / 60_000, 'minute')
-  if (ms >= 1000) return plural(Math.round(ms / 1000), 'second')
-  return plural(ms, 'millisecond')
-}
-
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`
 }
