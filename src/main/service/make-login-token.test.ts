@@ -57,7 +57,7 @@ describe('generateLoginToken', () => {
     const alice = await h.addAlice()
     const error = await failure(h.service.generateLoginToken({ accountId: alice.id, auth: { type: 'password', password: PASSWORDS.alice } }))
     expect(error.code).toBe('unsupported')
-    expect(error.message).toBe('localhost does not let a signed-in session make login tokens for other devices (its m.get_login_token capability is off).')
+    expect(error.message).toBe('localhost does not let a signed-in session make login tokens for other devices (its administrator has turned this off).')
     expect(h.hs.requests.some((r) => r.endpoint === 'getLoginToken')).toBe(false)
   })
 

@@ -29,7 +29,7 @@ export async function generateLoginToken(ctx: ServiceContext, args: CallArgs<'ge
       return await client.getLoginToken(uia)
     } catch (error) {
       if (isMatrixError(error, 'unsupported') || (isMatrixError(error, 'http') && error.errcode === 'M_UNRECOGNIZED')) {
-        throw unsupported(record, 'it has no login-token endpoint (POST /login/get_token)')
+        throw unsupported(record, 'it has no way to make them')
       }
       throw error
     }
@@ -58,7 +58,7 @@ async function refuseWhenOff(client: MatrixClient, record: AccountRecord): Promi
     const versions = await client.versions().catch(() => null)
     if (versions?.unstableFeatures['org.matrix.msc3882'] === true) return
   }
-  throw unsupported(record, 'its m.get_login_token capability is off')
+  throw unsupported(record, 'its administrator has turned this off')
 }
 
 function unsupported(record: AccountRecord, why: string): ContractError {
