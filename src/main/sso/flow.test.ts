@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MatrixClient, MatrixError } from '../matrix'
 import { SsoError } from './errors'
 import { beginSsoSignIn, type SsoCredentials, type SsoSignIn, type SsoSignInOptions } from './flow'
-import { browse, type Visit } from './test-browser'
+import { aPersonAtTheBrowser, browse, type Visit } from './test-browser'
 import { FAST, homeserverPerTest } from './test-homeserver'
 
 // --- factories -------------------------------------------------------------------------------
@@ -20,26 +20,9 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-/** A person at the system browser: picks `userId` on the identity provider's page and presses Continue. */
-function aPerson(userId = '@alice:localhost', decision = 'continue') {
-  const visits: Promise<Visit>[] = []
-  const opened: string[] = []
-  return {
-    opened,
-    /** The browser's last page, once it has loaded. */
-    get lastVisit(): Promise<Visit> {
-      const visit = visits[visits.length - 1]
-      if (!visit) throw new Error('the browser was never opened')
-      return visit
-    },
-    openExternal: async (url: string): Promise<void> => {
-      opened.push(url)
-      const visit = browse(url, { decision, fields: { user: userId } })
-      visit.catch(() => {})
-      visits.push(visit)
-    },
-  }
-}
+/** A person at the system browser: picks `userId` on the identity provider's page and presses `decision`. */
+const aPerson = (userId = '@alice:localhost', decision = 'continue') =>
+  aPersonAtTheBrowser({ decision, fields: { user: userId } })
 
 async function begin(over: Partial<SsoSignInOptions> = {}): Promise<SsoSignIn> {
   const signIn = await beginSsoSignIn({

@@ -19,6 +19,31 @@ export interface Visit {
   readonly html: string
 }
 
+/**
+ * A person at the system browser: each page Latchkey opens is visited (after `afterMs`) and its
+ * first form submitted with `choice`, as `openExternal` would hand it to a real browser.
+ */
+export function aPersonAtTheBrowser(choice: FormChoice = {}, afterMs?: number) {
+  const visits: Promise<Visit>[] = []
+  const opened: string[] = []
+  return {
+    opened,
+    /** The browser's last page, once it has loaded. */
+    get lastVisit(): Promise<Visit> {
+      const visit = visits[visits.length - 1]
+      if (!visit) throw new Error('the browser was never opened')
+      return visit
+    },
+    openExternal: async (url: string): Promise<void> => {
+      opened.push(url)
+      const wait = afterMs === undefined ? Promise.resolve() : new Promise<void>((resolve) => setTimeout(resolve, afterMs))
+      const visit = wait.then(() => browse(url, choice))
+      visit.catch(() => {})
+      visits.push(visit)
+    },
+  }
+}
+
 /** Visits `url`, submits the first form met with `choice`, follows redirects, and returns the last page. */
 export async function browse(url: string, choice: FormChoice = {}, signal?: AbortSignal): Promise<Visit> {
   const urls: string[] = []

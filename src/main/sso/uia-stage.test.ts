@@ -3,7 +3,7 @@ import { MatrixClient, MatrixError, runUia, type StageHandler, type UiaContext }
 import { SsoError } from './errors'
 import { beginSsoSignIn } from './flow'
 import { SSO_UIA_STAGE, ssoUiaStage, ssoUiaStages, type ConfirmRequest, type SsoUiaStageOptions } from './uia-stage'
-import { browse, type Visit } from './test-browser'
+import { aPersonAtTheBrowser, browse } from './test-browser'
 import { FAST, homeserverPerTest } from './test-homeserver'
 
 // --- factories -------------------------------------------------------------------------------
@@ -32,24 +32,7 @@ async function carolOnTwoDevices(): Promise<{ client: MatrixClient; other: strin
 }
 
 /** A person at the browser: loads the fallback page and presses `decision`, after `afterMs`. */
-function aPerson(decision = 'continue', afterMs = 0) {
-  const visits: Promise<Visit>[] = []
-  const opened: string[] = []
-  return {
-    opened,
-    get visited(): Promise<Visit> {
-      const visit = visits[visits.length - 1]
-      if (!visit) throw new Error('the browser was never opened')
-      return visit
-    },
-    openExternal: async (url: string): Promise<void> => {
-      opened.push(url)
-      const visit = new Promise<void>((resolve) => setTimeout(resolve, afterMs)).then(() => browse(url, { decision }))
-      visit.catch(() => {})
-      visits.push(visit)
-    },
-  }
-}
+const aPerson = (decision = 'continue', afterMs = 0) => aPersonAtTheBrowser({ decision }, afterMs)
 
 function stages(over: Partial<SsoUiaStageOptions> = {}) {
   return ssoUiaStages({ openExternal: aPerson().openExternal, pollIntervalMs: 20, timeoutMs: 3_000, ...over })
@@ -101,7 +84,7 @@ describe('the m.login.sso stage through the fallback page', () => {
     expect(server().devicesOf('carol')).toHaveLength(1)
     const session = (calls('deleteDevice')[0]?.responseBody as { session: string }).session
     expect(person.opened).toEqual([`${server().url}/_matrix/client/v3/auth/m.login.sso/fallback/web?session=${session}`])
-    expect((await person.visited).text).toContain('Done. You can close this window')
+    expect((await person.lastVisit).text).toContain('Done. You can close this window')
     expect(calls('deleteDevice').at(-1)).toMatchObject({ status: 200, body: { auth: { session } } })
   })
 
@@ -111,7 +94,7 @@ describe('the m.login.sso stage through the fallback page', () => {
     const asked: ConfirmRequest[] = []
     const confirm = async (request: ConfirmRequest): Promise<void> => {
       asked.push(request)
-      await person.visited // the person presses "Done" in Latchkey after the page says so
+      await person.lastVisit // the person presses "Done" in Latchkey after the page says so
     }
 
     const token = await client.getLoginToken({ stages: ssoUiaStages({ openExternal: person.openExternal, confirm, timeoutMs: 3_000 }) })
@@ -130,7 +113,7 @@ describe('the m.login.sso stage through the fallback page', () => {
     const asked: number[] = []
     const confirm = async ({ attempt }: ConfirmRequest): Promise<void> => {
       asked.push(attempt)
-      if (attempt > 0) await person.visited
+      if (attempt > 0) await person.lastVisit
     }
 
     await client.deleteDevice(other, { stages: ssoUiaStages({ openExternal: person.openExternal, confirm }) })
@@ -205,7 +188,7 @@ describe('when the confirmation does not happen', () => {
 
     const error = await rejection(client.deleteDevice(other, { stages: stages({ openExternal: person.openExternal, timeoutMs: 300 }) }))
 
-    expect((await person.visited).status).toBe(403)
+    expect((await person.lastVisit).status).toBe(403)
     expect(error).toMatchObject({ name: 'SsoError', code: 'timeout' })
     expect(server().devicesOf('carol')).toHaveLength(2)
   })
