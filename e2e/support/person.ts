@@ -2,7 +2,7 @@
  * What a person does in Latchkey, in the words of the UI (roles and accessible names), so the
  * specs read as stories and break when the UI stops saying what it does.
  */
-import { expect, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 
 export function sidebar(page: Page) {
   return page.getByRole('navigation', { name: 'Accounts' })
@@ -46,6 +46,21 @@ export async function confirmWithPassword(page: Page, password: string): Promise
   await expect(prompt).toBeVisible()
   await prompt.getByLabel(/^Password for/).fill(password)
   await prompt.getByRole('button', { name: 'Confirm' }).click()
+}
+
+/**
+ * Presses "Make a login token" and, if the server first asks who it is, answers with `password`;
+ * then waits for `outcome` (the QR code, or the sentence the server's refusal becomes).
+ */
+export async function makeLoginToken(page: Page, password: string, outcome: Locator): Promise<void> {
+  await page.getByRole('button', { name: 'Make a login token' }).click()
+  const prompt = dialog(page, 'Confirm it is you')
+  await expect(prompt.or(outcome)).toBeVisible()
+  if (await prompt.isVisible()) {
+    await prompt.getByLabel(/^Password for/).fill(password)
+    await prompt.getByRole('button', { name: 'Confirm' }).click()
+  }
+  await expect(outcome).toBeVisible()
 }
 
 export function otherDevices(page: Page) {
