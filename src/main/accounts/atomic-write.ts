@@ -2,7 +2,7 @@
  * Replaces a file so that a reader, or a process killed at any instant, sees either the old
  * content or the new, never a mix: write a temporary file in the same folder, fsync it, rename it
  * over the target, fsync the folder so the rename itself survives a power cut. Written by hand
- * rather than with write-file-atomic because that one does not fsync the folder.
+ * rather than with a packaged atomic writer because those do not fsync the folder.
  */
 import { randomBytes } from 'node:crypto'
 import { open, readdir, rename, rm } from 'node:fs/promises'
