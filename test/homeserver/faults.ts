@@ -49,6 +49,14 @@ export function applyFault(fault: Exclude<Fault, { kind: 'latency' }>, req: Inco
   switch (fault.kind) {
     case 'status':
       return send(fault.status, 'text/plain; charset=utf-8', `${fault.status} ${STATUS_CODES[fault.status] ?? 'Error'}`)
+    case 'error-body': {
+      const body = JSON.stringify({ errcode: fault.errcode, error: fault.error })
+      const headers = { 'Content-Type': 'application/json' }
+      if (fault.statusText === undefined) res.writeHead(fault.status, headers)
+      else res.writeHead(fault.status, fault.statusText, headers)
+      res.end(body)
+      return { status: fault.status, body, headers }
+    }
     case 'html':
       return send(502, 'text/html', PROXY_PAGE)
     case 'malformed-json':

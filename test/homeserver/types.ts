@@ -61,6 +61,8 @@ export type EndpointName =
 export type Fault =
   | { kind: 'latency'; ms: number }
   | { kind: 'status'; status: 500 | 502 | 503 }
+  /** A Matrix error body whose words the test chooses (long, with control characters…). */
+  | { kind: 'error-body'; status: number; errcode: string; error: string; statusText?: string }
   | { kind: 'html' }
   | { kind: 'malformed-json' }
   | { kind: 'truncated' }

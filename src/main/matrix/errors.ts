@@ -56,7 +56,8 @@ export interface MatrixErrorInit {
   secrets?: readonly (string | undefined)[]
 }
 
-const MAX_SERVER_TEXT = 300
+/** The longest piece of a server's own text (an `error`) that goes into a sentence. */
+export const MAX_SERVER_TEXT = 300
 
 export function scrub(text: string, secrets: readonly (string | undefined)[] = []): string {
   let out = text
@@ -64,12 +65,19 @@ export function scrub(text: string, secrets: readonly (string | undefined)[] = [
   return out
 }
 
-/** The server's own `error` text, made safe to show: printable, bounded, without secrets. */
-function serverText(text: string | undefined, secrets: readonly (string | undefined)[] = []): string | undefined {
-  if (text === undefined) return undefined
-  // eslint-disable-next-line no-control-regex
-  const clean = scrub(text, secrets).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim()
-  return clean.length > MAX_SERVER_TEXT ? `${clean.slice(0, MAX_SERVER_TEXT)}…` : clean
+/**
+ * Text a server chose (an `error`, an `errcode`, a reason phrase), made safe to show and to store:
+ * no control characters (a terminal would obey them), no bidirectional overrides, no secrets, and
+ * at most `max` characters, so a sentence built from it always fits where statuses are kept.
+ * Idempotent: bounding a bounded text changes nothing.
+ */
+export function serverText(text: string, secrets: readonly (string | undefined)[] = [], max = MAX_SERVER_TEXT): string {
+  const clean = scrub(text, secrets)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return clean.length > max ? `${clean.slice(0, max - 1).trimEnd()}…` : clean
 }
 
 export class MatrixError extends Error {
@@ -100,8 +108,7 @@ export class MatrixError extends Error {
     this.host = init.host
     if (init.status !== undefined) this.status = init.status
     if (init.errcode !== undefined) this.errcode = init.errcode
-    const text = serverText(init.error, init.secrets)
-    if (text !== undefined) this.error = text
+    if (init.error !== undefined) this.error = serverText(init.error, init.secrets)
     this.softLogout = init.softLogout ?? false
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs
     if (init.accountManagementUrl !== undefined) this.accountManagementUrl = init.accountManagementUrl

@@ -35,7 +35,7 @@ describe('rate limits', () => {
     kit.hs.rateLimit('capabilities', 10, 1000, 'both')
     const e = await rejection(client.capabilities())
     expect(e).toMatchObject({ kind: 'rate-limited', status: 429, errcode: 'M_LIMIT_EXCEEDED', retryAfterMs: 1000, endpoint: 'capabilities' })
-    expect(e.message).toBe(`${new URL(kit.hs.url).host} asks to wait 1 second before the capabilities request can be tried again.`)
+    expect(e.message).toBe(`${new URL(kit.hs.url).host} asks to wait a second before the capabilities request can be tried again.`)
     expect(waits).toEqual([1000, 1000])
     expect(kit.hs.requests.filter((r) => r.endpoint === 'capabilities')).toHaveLength(3)
   })
@@ -48,8 +48,21 @@ describe('rate limits', () => {
     expect(e.kind).toBe('rate-limited')
     expect(e.retryAfterMs).toBeGreaterThan(55_000)
     expect(e.retryAfterMs).toBeLessThanOrEqual(60_000)
-    expect(e.message).toMatch(/asks to wait (59|60) seconds before the login token request can be tried again\.$/)
+    expect(e.message).toMatch(/asks to wait (59 seconds|about a minute) before the login token request can be tried again\.$/)
     expect(waits).toEqual([])
+  })
+
+  it('says a hostile wait as a person would, capped: never "16666666667 minutes", never "0 ms"', async () => {
+    const { sleep } = recordingSleep()
+    const client = await kit.signedIn('alice', 'wonderland', { transport: { sleep, maxRateLimitRetries: 0 } })
+    kit.hs.rateLimit('whoami', 1, 1e15, 'body')
+    const huge = await rejection(client.whoami())
+    expect(huge.message).toBe(`${new URL(kit.hs.url).host} asks to wait more than a day before the session check can be tried again.`)
+    expect(huge.retryAfterMs).toBe(7 * 24 * 3_600_000)
+    kit.hs.rateLimit('whoami', 1, 3 * 60_000 + 7_000, 'body')
+    expect((await rejection(client.whoami())).message).toContain('asks to wait about 3 minutes before')
+    kit.hs.rateLimit('whoami', 1, 0, 'body')
+    expect((await rejection(client.whoami())).message).toContain('asks to wait a moment before')
   })
 
   it('does not wait past the call’s total timeout', async () => {

@@ -2,7 +2,7 @@
 // out. Pure (no I/O), so the property tests can throw arbitrary bytes at it.
 
 import type { Endpoint } from './endpoint'
-import { MatrixError, type MatrixErrorKind } from './errors'
+import { MatrixError, serverText, type MatrixErrorKind } from './errors'
 import {
   fill,
   lockedSentence,
@@ -29,6 +29,12 @@ export interface ReadContext {
   /** For Retry-After given as an HTTP date. */
   now?: () => number
 }
+
+/** An errcode is a short namespaced name (M_FORBIDDEN); a reason phrase a few words. */
+const MAX_ERRCODE = 64
+const MAX_STATUS_TEXT = 64
+/** A wait longer than a week is read as a week: the number goes into timers and countdowns. */
+export const MAX_RETRY_AFTER_MS = 7 * 24 * 3_600_000
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
@@ -87,7 +93,7 @@ export function retryAfter(res: RawResponse, body: Record<string, unknown> | nul
     }
     if (fromHeader !== undefined && Number.isFinite(fromHeader)) ms = Math.max(ms ?? 0, fromHeader)
   }
-  return ms
+  return ms === undefined ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS)
 }
 
 function readUiaState(body: Record<string, unknown>): UiaState | null {
@@ -107,8 +113,8 @@ function readUiaState(body: Record<string, unknown>): UiaState | null {
   const completed = Array.isArray(body.completed) ? body.completed.filter((s): s is string => typeof s === 'string') : []
   const state: { -readonly [K in keyof UiaState]: UiaState[K] } = { flows, params, completed }
   if (typeof body.session === 'string') state.session = body.session
-  if (typeof body.errcode === 'string') state.errcode = body.errcode
-  if (typeof body.error === 'string') state.error = body.error
+  if (typeof body.errcode === 'string') state.errcode = serverText(body.errcode, [], MAX_ERRCODE)
+  if (typeof body.error === 'string') state.error = serverText(body.error)
   return state
 }
 
@@ -119,8 +125,12 @@ function errorFor(endpoint: Endpoint<never, unknown>, res: RawResponse, ctx: Rea
   const status = res.status
   const decoded = decodeJson(res)
   const body = decoded.ok && isPlainObject(decoded.value) ? decoded.value : null
-  const errcode = typeof body?.errcode === 'string' ? body.errcode : undefined
-  const error = typeof body?.error === 'string' ? body.error : undefined
+  // The server's own words are bounded here, where they enter: every sentence built from them, and
+  // every status stored with that sentence, then has a known size (one 503 with a megabyte of
+  // `error` must not make accounts.json unwritable).
+  const errcode = typeof body?.errcode === 'string' ? serverText(body.errcode, ctx.secrets, MAX_ERRCODE) : undefined
+  const error = typeof body?.error === 'string' ? serverText(body.error, ctx.secrets) : undefined
+  const statusText = res.statusText === undefined ? undefined : serverText(res.statusText, ctx.secrets, MAX_STATUS_TEXT)
   const base = { endpoint: endpoint.name, host, status, secrets: ctx.secrets }
   const make = (kind: MatrixErrorKind, message: string, extra: Partial<ConstructorParameters<typeof MatrixError>[0]> = {}) => {
     const init = { ...base, kind, message, ...extra }
@@ -148,7 +158,7 @@ function errorFor(endpoint: Endpoint<never, unknown>, res: RawResponse, ctx: Rea
   }
   if (errcode === 'M_UNRECOGNIZED') return make('unsupported', sentence('unsupported') ?? unsupportedSentence(host, label))
   if (status >= 500 && !errcode) {
-    return make('http', serverFailedSentence(host, label, status, res.statusText, !decoded.ok && decoded.why === 'html'))
+    return make('http', serverFailedSentence(host, label, status, statusText, !decoded.ok && decoded.why === 'html'))
   }
   return make('http', sentence(errcode) ?? refusedSentence(host, label, status, errcode, error))
 }
@@ -166,7 +176,8 @@ export function readResponse<R>(endpoint: Endpoint<never, R>, res: RawResponse, 
     return endpoint.response.parse(decoded.value)
   } catch (e) {
     if (e instanceof ShapeError) {
-      const where = e.path ? `${e.path}: ` : ''
+      // A path may hold a key the server chose: bounded like any text of its own.
+      const where = e.path ? `${serverText(e.path, ctx.secrets, 100)}: ` : ''
       throw malformed(endpoint, ctx, `${host} answered ${label} with data Latchkey does not understand (${where}${e.problem}).`, res.status, e)
     }
     throw e

@@ -1,6 +1,7 @@
 // The sentences a person reads when a call fails. Each names the server and says what happened in
 // words, not codes; the code is in MatrixError.kind / errcode for programs.
 
+import { describeWait } from './wait'
 import { humanDuration } from './errors'
 import type { HttpFailure } from './http'
 
@@ -73,7 +74,7 @@ export function serverFailedSentence(host: string, label: string, status: number
 
 export function rateLimitedSentence(host: string, label: string, retryAfterMs: number | undefined): string {
   if (retryAfterMs === undefined) return `${host} is limiting requests; try ${label} again in a little while.`
-  return `${host} asks to wait ${humanDuration(retryAfterMs)} before ${label} can be tried again.`
+  return `${host} asks to wait ${describeWait(retryAfterMs)} before ${label} can be tried again.`
 }
 
 export function loggedOutSentence(host: string, soft: boolean): string {

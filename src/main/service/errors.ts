@@ -5,9 +5,10 @@
  * never copies anything but those sentences, hosts and numbers.
  */
 import { RegistryError, SecretStoreError } from '../accounts/errors'
-import { humanDuration, MatrixError } from '../matrix/errors'
+import { MatrixError } from '../matrix/errors'
 import { SsoError } from '../sso/errors'
 import { ContractError, type ContractErrorData } from '../../shared/errors'
+import { describeWait } from '../matrix/wait'
 
 export interface ErrorContext {
   /** What the person was doing, as the end of "… before <action>": "making another login token". */
@@ -56,7 +57,7 @@ function fromMatrix(error: MatrixError, context: ErrorContext): ContractError {
       const wait = error.retryAfterMs
       const message =
         wait !== undefined && context.action
-          ? `${server} asks you to wait ${humanDuration(wait)} before ${context.action}.`
+          ? `${server} asks you to wait ${describeWait(wait)} before ${context.action}.`
           : own
       return data('rate-limited', message, wait === undefined ? {} : { retryAfterMs: wait })
     }
