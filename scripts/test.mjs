@@ -28,6 +28,23 @@ if (missing.length > 0) {
   process.exit(1)
 }
 
+// keytar is an optional dependency built from source on Linux: npm drops it quietly when
+// libsecret's headers were missing at install time, and the keychain tests would then only say
+// "keytar is not installed". Say what to do instead.
+if (process.platform === 'linux' && process.env.LATCHKEY_IN_TEST_KEYRING !== '1') {
+  const probe = spawnSync(process.execPath, ['-e', "require('keytar')"], { cwd: root, encoding: 'utf8' })
+  if (probe.status !== 0) {
+    const absent = /Cannot find module 'keytar'/.test(probe.stderr ?? '')
+    const headers = spawnSync('pkg-config', ['--exists', 'libsecret-1']).status === 0
+    const what = absent ? 'keytar, the keychain module, is not installed' : 'keytar, the keychain module, is installed but does not load'
+    const todo = headers
+      ? 'npm leaves it out when it cannot be built, which happens when npm install ran before libsecret-1-dev was installed: run npm install again now that libsecret-1-dev is installed'
+      : 'it is built from source against libsecret: install libsecret-1-dev (Debian/Ubuntu: sudo apt-get install libsecret-1-dev), then run npm install again'
+    console.error(`npm test needs the keychain: ${what}; ${todo}.`)
+    process.exit(1)
+  }
+}
+
 if (needsKeyring) {
   const run = spawnSync(join(root, 'scripts', 'with-keyring.sh'), [process.execPath, ...process.argv.slice(1)], {
     stdio: 'inherit',
