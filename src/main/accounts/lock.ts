@@ -5,7 +5,6 @@
  * died (kill -9, power loss) and is taken over.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import lockfile from 'proper-lockfile'
 import { describeFsError, RegistryError } from './errors'
 
 export interface LockOptions {
@@ -25,6 +24,8 @@ export interface HeldLock {
 }
 
 export async function acquireLock(options: LockOptions): Promise<HeldLock> {
+  // Loaded on the first write, not at import: reading the list (every CLI command) never locks.
+  const { default: lockfile } = await import('proper-lockfile')
   const deadline = Date.now() + options.waitMs
   // Short, jittered polls: a write holds the lock for a few milliseconds, so waiting long between
   // tries would only add latency. proper-lockfile's own retry is not used so the wait is bounded

@@ -5,6 +5,7 @@ import { RegistryError } from './errors'
 import { migrate, UnreadableLayoutError } from './migrations'
 import { AccountRegistry } from './registry'
 import { addAccount } from './operations'
+import { CURRENT_VERSION, emptySnapshot } from './schema'
 import { newAccountInput, tempDataDir } from './testing/factories'
 
 const context = { now: new Date('2026-05-06T07:08:09.000Z'), newId: () => 'acc_0123456789abcdef' }
@@ -14,7 +15,7 @@ function v0Entry(overrides: Record<string, unknown> = {}) {
 }
 
 describe('migrating accounts.json', () => {
-  it('turns a version-less array (version 0) into version 1 with ids, order, status and the active account', () => {
+  it('turns a version-less array (version 0) into version 2 with ids, order, status and the active account', () => {
     let n = 0
     const { value, from } = migrate(
       [v0Entry({ label: 'Work' }), v0Entry({ userId: '@bob:other.net', deviceId: 'XYZ', active: true, addedAt: '2020-01-01T00:00:00.000Z' })],
@@ -22,7 +23,9 @@ describe('migrating accounts.json', () => {
     )
     expect(from).toBe(0)
     expect(value).toEqual({
-      version: 1,
+      version: 2,
+      oauthClients: {},
+      servers: {},
       activeId: 'acc_0000000000000002',
       accounts: [
         {
@@ -52,14 +55,37 @@ describe('migrating accounts.json', () => {
     })
   })
 
+  it('turns version 1 into version 2 by adding the empty OAuth-client and server maps, keeping every account field', () => {
+    const account = {
+      id: 'acc_0123456789abcdef',
+      userId: '@alice:example.org',
+      homeserverUrl: 'https://matrix.example.org',
+      serverName: 'example.org',
+      deviceId: 'ABC',
+      authApi: 'legacy',
+      label: 'Work',
+      order: 0,
+      addedAt: '2026-01-01T00:00:00.000Z',
+      status: 'active',
+    }
+    const { value, from } = migrate({ version: 1, activeId: account.id, accounts: [account] }, context)
+    expect(from).toBe(1)
+    expect(value).toEqual({ version: 2, activeId: account.id, accounts: [account], oauthClients: {}, servers: {} })
+  })
+
+  it('takes a version-0 file all the way to the current version', () => {
+    const { value } = migrate([v0Entry()], context)
+    expect(value).toMatchObject({ version: CURRENT_VERSION, oauthClients: {}, servers: {} })
+  })
+
   it('leaves a current file as it is', () => {
-    const file = { version: 1, activeId: null, accounts: [] }
-    expect(migrate(file, context)).toEqual({ value: file, from: 1 })
+    const file = { version: 2, activeId: null, accounts: [], oauthClients: {}, servers: {} }
+    expect(migrate(file, context)).toEqual({ value: file, from: 2 })
   })
 
   it('refuses a file from a newer Latchkey with a sentence that says to update', () => {
-    expect(() => migrate({ version: 2, accounts: [] }, context)).toThrow(RegistryError)
-    expect(() => migrate({ version: 2, accounts: [] }, context)).toThrow(/newer version of Latchkey.*Update Latchkey/)
+    expect(() => migrate({ version: 3, accounts: [] }, context)).toThrow(RegistryError)
+    expect(() => migrate({ version: 3, accounts: [] }, context)).toThrow(/newer version of Latchkey.*Update Latchkey/)
   })
 
   it('calls a file with no version, or a version-0 array of non-accounts, unreadable', () => {
@@ -84,11 +110,22 @@ describe('a registry meeting an older or newer file', () => {
     await writeFile(file, JSON.stringify([v0Entry(), v0Entry({ deviceId: 'DEF', active: true })]))
     const registry = new AccountRegistry({ dir })
     const first = await registry.read()
-    expect(first.version).toBe(1)
+    expect(first.version).toBe(2)
     expect(first.accounts.map((a) => a.deviceId)).toEqual(['ABC', 'DEF'])
     expect(first.activeId).toBe(first.accounts[1]!.id)
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(first)
     expect(await new AccountRegistry({ dir }).read()).toEqual(first)
+  })
+
+  it('migrates a version-1 file on first read and writes it back as version 2 with the same accounts', async () => {
+    const file = path.join(dir, 'accounts.json')
+    const account = { ...newAccountInput(), id: 'acc_00000000000000aa', order: 0, addedAt: '2026-01-01T00:00:00.000Z', status: 'active' }
+    await writeFile(file, JSON.stringify({ version: 1, activeId: account.id, accounts: [account] }))
+    const registry = new AccountRegistry({ dir })
+    const read = await registry.read()
+    expect(read).toEqual({ version: 2, activeId: account.id, accounts: [account], oauthClients: {}, servers: {} })
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(read)
+    expect(registry.lastCorruption).toBeNull()
   })
 
   it('leaves a file from a newer Latchkey untouched, for reading and for writing', async () => {
@@ -105,9 +142,9 @@ describe('a registry meeting an older or newer file', () => {
 
   it('tolerates unknown keys in a current file and drops them on the next write', async () => {
     const file = path.join(dir, 'accounts.json')
-    await writeFile(file, JSON.stringify({ version: 1, activeId: null, accounts: [], note: 'hand edit' }))
+    await writeFile(file, JSON.stringify({ ...emptySnapshot(), note: 'hand edit' }))
     const registry = new AccountRegistry({ dir })
-    expect(await registry.read()).toEqual({ version: 1, activeId: null, accounts: [] })
+    expect(await registry.read()).toEqual(emptySnapshot())
     expect(registry.lastCorruption).toBeNull()
     await registry.update((draft) => addAccount(draft, newAccountInput()))
     expect(JSON.parse(await readFile(file, 'utf8'))).not.toHaveProperty('note')

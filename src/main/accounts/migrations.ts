@@ -4,9 +4,11 @@
  * and writes the result straight back, so the ids a migration assigns are stable from then on.
  *
  * Version 0 is the prototype's layout: a bare JSON array of accounts, with no ids, order, status
- * or active account beyond an `active: true` flag on one entry.
+ * or active account beyond an `active: true` flag on one entry. Version 1 is the first registry
+ * layout; version 2 added optional account fields and the `oauthClients` and `servers` maps.
+ *
+ * No zod here: this runs on every read of an older file, on the CLI's start-up path.
  */
-import { z } from 'zod'
 import { RegistryError } from './errors'
 import { CURRENT_VERSION } from './schema'
 
@@ -20,23 +22,45 @@ type Migration = (file: unknown, context: MigrationContext) => unknown
 /** Thrown when a file cannot be understood at all; the registry moves such a file aside. */
 export class UnreadableLayoutError extends Error {}
 
-const v0Account = z.object({
-  userId: z.string().regex(/^@[^:]+:.+$/),
-  homeserverUrl: z.string(),
-  deviceId: z.string(),
-  displayName: z.string().optional(),
-  label: z.string().optional(),
-  active: z.boolean().optional(),
-  addedAt: z.string().optional(),
-})
+interface V0Account {
+  userId: string
+  homeserverUrl: string
+  deviceId: string
+  displayName?: string
+  label?: string
+  active?: boolean
+  addedAt?: string
+}
+
+function isV0Account(entry: unknown): entry is V0Account {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return false
+  const e = entry as Record<string, unknown>
+  const optional = (key: string, type: 'string' | 'boolean'): boolean => e[key] === undefined || typeof e[key] === type
+  return (
+    typeof e.userId === 'string' &&
+    /^@[^:]+:.+$/.test(e.userId) &&
+    typeof e.homeserverUrl === 'string' &&
+    typeof e.deviceId === 'string' &&
+    optional('displayName', 'string') &&
+    optional('label', 'string') &&
+    optional('active', 'boolean') &&
+    optional('addedAt', 'string')
+  )
+}
 
 const v0ToV1: Migration = (file, { now, newId }) => {
-  const parsed = z.array(v0Account).safeParse(file)
-  if (!parsed.success) throw new UnreadableLayoutError('a version-0 account list with entries that are not accounts')
-  const accounts = parsed.data.map((entry, index) => {
-    const { active: _active, userId, addedAt, ...rest } = entry
+  if (!Array.isArray(file) || !file.every(isV0Account)) {
+    throw new UnreadableLayoutError('a version-0 account list with entries that are not accounts')
+  }
+  const entries: V0Account[] = file
+  const accounts = entries.map((entry, index) => {
+    // Only the fields a version-0 entry may have are carried over; anything else was never ours.
+    const { userId, homeserverUrl, deviceId, displayName, label, addedAt } = entry
     return {
-      ...rest,
+      homeserverUrl,
+      deviceId,
+      ...(displayName === undefined ? {} : { displayName }),
+      ...(label === undefined ? {} : { label }),
       id: newId(),
       userId,
       serverName: userId.slice(userId.indexOf(':') + 1),
@@ -47,7 +71,7 @@ const v0ToV1: Migration = (file, { now, newId }) => {
       status: 'active',
     }
   })
-  const activeIndex = parsed.data.findIndex((entry) => entry.active === true)
+  const activeIndex = entries.findIndex((entry) => entry.active === true)
   return {
     version: 1,
     activeId: activeIndex >= 0 ? accounts[activeIndex]!.id : null,
@@ -55,9 +79,17 @@ const v0ToV1: Migration = (file, { now, newId }) => {
   }
 }
 
+/** Version 2 only adds: optional account fields, and two maps that start empty. */
+const v1ToV2: Migration = (file) => {
+  if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new UnreadableLayoutError('a version-1 list that is not an object')
+  const { oauthClients, servers, ...rest } = file as Record<string, unknown>
+  return { ...rest, version: 2, oauthClients: oauthClients ?? {}, servers: servers ?? {} }
+}
+
 /** `migrations[n]` turns version n into version n + 1. */
 const migrations: Record<number, Migration> = {
   0: v0ToV1,
+  1: v1ToV2,
 }
 
 export function detectVersion(file: unknown): number {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { RegistryError } from './errors'
-import type { AccountRecord, AccountStatus, RegistrySnapshot } from './schema'
+import type { AccountRecord, AccountStatus, OAuthClientRecord, RegistrySnapshot, ServerVersionsRecord } from './schema'
 
 /** 'acc_' + 16 hex digits: random, so it says nothing about the user and never repeats. */
 export function newAccountId(): string {
@@ -97,13 +97,77 @@ export function reorderAccounts(draft: RegistrySnapshot, ids: readonly string[])
 
 export function patchAccount(draft: RegistrySnapshot, id: string, patch: AccountPatch): AccountRecord {
   const account = getAccount(draft, id)
-  const target = account as Record<string, unknown>
+  const target = account as unknown as Record<string, unknown>
   for (const [key, value] of Object.entries(patch)) {
     if (key === 'id' || key === 'addedAt' || key === 'order') continue
     if (value === undefined) delete target[key]
     else target[key] = value
   }
   return account
+}
+
+// The two maps of version 2. Keys come from servers (an issuer, a base URL), so they are read with
+// an own-property check and written only when they cannot reach an object's prototype.
+
+/** The OAuth client Latchkey registered at `issuer`, if any (issue 10 §2). */
+export function getOAuthClient(snapshot: RegistrySnapshot, issuer: string): OAuthClientRecord | undefined {
+  return ownEntry(snapshot.oauthClients, issuer)
+}
+
+export function setOAuthClient(
+  draft: RegistrySnapshot,
+  issuer: string,
+  client: { clientId: string; registeredAt?: string },
+  now: Date = new Date(),
+): OAuthClientRecord {
+  const record: OAuthClientRecord = { clientId: client.clientId, registeredAt: client.registeredAt ?? now.toISOString() }
+  setEntry(draft.oauthClients, issuer, record)
+  return record
+}
+
+export function removeOAuthClient(draft: RegistrySnapshot, issuer: string): void {
+  if (ownEntry(draft.oauthClients, issuer)) delete draft.oauthClients[issuer]
+}
+
+/** A homeserver's `/versions` as last fetched, if kept (issue 13 §1); how fresh it must be is the caller's choice. */
+export function getServerVersions(snapshot: RegistrySnapshot, baseUrl: string): ServerVersionsRecord | undefined {
+  return ownEntry(snapshot.servers, baseUrl)
+}
+
+export function setServerVersions(
+  draft: RegistrySnapshot,
+  baseUrl: string,
+  versions: { versions: readonly string[]; unstableFeatures: Readonly<Record<string, boolean>>; fetchedAt?: string },
+  now: Date = new Date(),
+): ServerVersionsRecord {
+  const unstableFeatures: Record<string, boolean> = {}
+  for (const [name, on] of Object.entries(versions.unstableFeatures)) {
+    if (!UNSAFE_KEYS.has(name)) unstableFeatures[name] = on
+  }
+  const record: ServerVersionsRecord = {
+    versions: [...versions.versions],
+    unstableFeatures,
+    fetchedAt: versions.fetchedAt ?? now.toISOString(),
+  }
+  setEntry(draft.servers, baseUrl, record)
+  return record
+}
+
+export function removeServerVersions(draft: RegistrySnapshot, baseUrl: string): void {
+  if (ownEntry(draft.servers, baseUrl)) delete draft.servers[baseUrl]
+}
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+function ownEntry<T>(map: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined
+}
+
+function setEntry<T>(map: Record<string, T>, key: string, value: T): void {
+  if (UNSAFE_KEYS.has(key) || key === '') {
+    throw new RegistryError('invalid-change', `"${key.slice(0, 64)}" cannot be kept as a name in the account list.`)
+  }
+  map[key] = value
 }
 
 function unknownAccount(id: string): RegistryError {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { RegistryError } from './errors'
 import { addAccount, patchAccount, removeAccount, reorderAccounts, setActiveAccount } from './operations'
 import { AccountRegistry, type CorruptionNotice } from './registry'
+import { emptySnapshot } from './schema'
 import { newAccountInput, tempDataDir } from './testing/factories'
 
 let dir: string
@@ -40,7 +41,7 @@ async function registryWith(count: number): Promise<{ registry: AccountRegistry;
 describe('reading and writing the account list', () => {
   it('reads an empty list when no file exists, without creating one', async () => {
     const registry = new AccountRegistry({ dir })
-    expect(await registry.read()).toEqual({ version: 1, activeId: null, accounts: [] })
+    expect(await registry.read()).toEqual(emptySnapshot())
     expect(await readdir(dir)).toEqual([])
   })
 
@@ -55,7 +56,7 @@ describe('reading and writing the account list', () => {
     expect(snapshot.accounts).toEqual([added])
 
     const again = await new AccountRegistry({ dir }).read()
-    expect(again).toEqual({ version: 1, activeId: added.id, accounts: [added] })
+    expect(again).toEqual({ ...emptySnapshot(), activeId: added.id, accounts: [added] })
     expect(await readJson()).toEqual(again)
   })
 
@@ -123,7 +124,7 @@ describe('reading and writing the account list', () => {
       removeAccount(draft, ids[2]!)
       removeAccount(draft, ids[0]!)
     })
-    expect(last).toEqual({ version: 1, activeId: null, accounts: [] })
+    expect(last).toEqual(emptySnapshot())
   })
 
   it('changes and clears an account’s label, colour and status', async () => {
@@ -217,14 +218,14 @@ describe('a file that cannot be read', () => {
   it.each([
     ['is not JSON', '{"version": 1, "accounts": [', 'it is not valid JSON'],
     ['is empty', '', 'it is empty'],
-    ['has the wrong layout', JSON.stringify({ version: 1, activeId: null, accounts: [{ id: 'x' }] }), 'it does not have the expected layout'],
+    ['has the wrong layout', JSON.stringify({ version: 2, activeId: null, accounts: { id: 'x' } }), 'it does not have the expected layout (accounts: is not a list)'],
     ['has no version', JSON.stringify({ accounts: [] }), 'it has no schema version'],
   ])('is moved aside and reported, never replaced, when it %s', async (_what, content, reason) => {
     await writeFile(file(), content)
     const reports: CorruptionNotice[] = []
     const registry = new AccountRegistry({ dir, now: () => at, onCorrupt: (info) => reports.push(info) })
 
-    expect(await registry.read()).toEqual({ version: 1, activeId: null, accounts: [] })
+    expect(await registry.read()).toEqual(emptySnapshot())
 
     expect(reports).toHaveLength(1)
     expect(reports[0]!.movedTo).toBe(path.join(dir, movedName))

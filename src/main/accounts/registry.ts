@@ -18,14 +18,20 @@ import { acquireLock } from './lock'
 import { migrate, UnreadableLayoutError } from './migrations'
 import { newAccountId } from './operations'
 import { accountsFilePath } from './paths'
-import { describeIssues, emptySnapshot, registrySnapshotSchema, type RegistrySnapshot } from './schema'
+import { emptySnapshot, type RegistrySnapshot } from './schema'
+import { checkSnapshot, describeAccountProblems, describeIssues, type DroppedEntry, type RejectedAccount } from './validate'
 import { startWatching, type RegistryListener, type SeenCheck, type WatchOptions } from './watch'
 
 export interface CorruptionNotice {
-  /** Where the unreadable file now is: `accounts.json.corrupt-<time>` beside the original. */
+  /**
+   * Where the unreadable file now is: `accounts.json.corrupt-<time>` beside the original; or, when
+   * only some accounts could not be read, the side file that keeps them, `accounts.json.rejected-<time>`.
+   */
   movedTo: string
   /** What was wrong with it, e.g. "it is not valid JSON". */
   reason: string
+  /** When only some accounts were set aside (the rest kept): who they are and what was wrong. */
+  rejected?: Array<{ account: string; problem: string }>
   /** When it was moved aside (ISO 8601). */
   at: string
   /** One sentence the service can show as it is. */
@@ -53,6 +59,8 @@ export interface UpdateResult<T> {
 type Interpreted =
   | { kind: 'current'; snapshot: RegistrySnapshot }
   | { kind: 'migrated'; snapshot: RegistrySnapshot; from: number }
+  /** Usable once what is wrong is set aside: bad accounts (and map entries) go to a side file. */
+  | { kind: 'repaired'; snapshot: RegistrySnapshot; rejected: RejectedAccount[]; dropped: DroppedEntry[] }
   | { kind: 'corrupt'; reason: string }
 
 const LOCK_NAME = 'accounts.json.lock'
@@ -90,7 +98,8 @@ export class AccountRegistry {
   /**
    * The current list. A missing file is an empty list. A corrupt file is moved aside (under the
    * lock) and the list starts empty; an older layout is migrated and written back, so the ids it
-   * assigns are stable. Throws `RegistryError` ('unreadable', 'newer-version').
+   * assigns are stable. Accounts that are not valid are written to a side file and left out, the
+   * others kept (reported like a corrupt file). Throws `RegistryError` ('unreadable', 'newer-version').
    */
   async read(): Promise<RegistrySnapshot> {
     const since = this.seen.generation
@@ -237,6 +246,11 @@ export class AccountRegistry {
         return { snapshot: interpreted.snapshot, mustWrite: false }
       case 'migrated':
         return { snapshot: interpreted.snapshot, mustWrite: true }
+      case 'repaired':
+        if (interpreted.rejected.length > 0 || interpreted.dropped.length > 0) {
+          await this.setAside(interpreted.rejected, interpreted.dropped)
+        }
+        return { snapshot: interpreted.snapshot, mustWrite: true }
       case 'corrupt':
         await this.moveAside(interpreted.reason)
         return { snapshot: emptySnapshot(), mustWrite: false }
@@ -272,21 +286,81 @@ export class AccountRegistry {
       if (error instanceof UnreadableLayoutError) return { kind: 'corrupt', reason: `it has ${error.message}` }
       throw error
     }
-    const parsed = registrySnapshotSchema.safeParse(migrated.value)
-    if (!parsed.success) {
-      return { kind: 'corrupt', reason: `it does not have the expected layout (${describeIssues(parsed.error)})` }
+    const checked = checkSnapshot(migrated.value)
+    if (!checked.ok) {
+      return { kind: 'corrupt', reason: `it does not have the expected layout (${describeIssues(checked.issues)})` }
     }
-    return migrated.from === parsed.data.version
-      ? { kind: 'current', snapshot: parsed.data }
-      : { kind: 'migrated', snapshot: parsed.data, from: migrated.from }
+    if (checked.issues.length > 0) {
+      return { kind: 'repaired', snapshot: checked.snapshot, rejected: checked.rejected, dropped: checked.dropped }
+    }
+    return migrated.from === checked.snapshot.version
+      ? { kind: 'current', snapshot: checked.snapshot }
+      : { kind: 'migrated', snapshot: checked.snapshot, from: migrated.from }
+  }
+
+  /**
+   * Under the lock: writes what could not be read (exactly as the file held it) to
+   * `accounts.json.rejected-<time>`, so nothing is lost, and reports which accounts they were.
+   */
+  private async setAside(rejected: RejectedAccount[], dropped: DroppedEntry[]): Promise<void> {
+    const at = this.now()
+    const movedTo = await this.freeName('rejected', at)
+    const keep = {
+      note: 'Entries Latchkey could not read in accounts.json and left out of it. Fix them and add them back by hand if you need them.',
+      setAsideAt: at.toISOString(),
+      accounts: rejected.map((r) => ({ problems: r.issues.map((i) => `${i.path.join('.')}: ${i.message}`), account: r.value })),
+      ...(dropped.length === 0
+        ? {}
+        : { otherEntries: dropped.map((d) => ({ problems: d.issues.map((i) => `${i.path.join('.')}: ${i.message}`), [d.map]: d.key, value: d.value })) }),
+    }
+    try {
+      await writeFileAtomic(movedTo, `${JSON.stringify(keep, null, 2)}\n`)
+    } catch (error) {
+      throw new RegistryError(
+        'unwritable',
+        `Latchkey's account list at ${this.file} has entries it cannot read, and it could not keep them aside (${describeFsError(error)}); nothing was changed.`,
+        { cause: error },
+      )
+    }
+    const accounts = rejected.map((r) => ({ account: r.name, problem: describeAccountProblems(r) }))
+    const name = path.basename(movedTo)
+    const list = accounts.map((a) => `${a.account} (${a.problem})`).join('; ')
+    const others = dropped.length === 0 ? '' : `${accounts.length > 0 ? ' and ' : ''}${dropped.length} saved server detail${dropped.length === 1 ? '' : 's'} it will fetch again`
+    const what =
+      accounts.length === 0
+        ? others.trimStart()
+        : `${accounts.length === 1 ? 'an account' : `${accounts.length} accounts`} it could not read: ${list}${others ? `;${others}` : ''}`
+    const notice: CorruptionNotice = {
+      movedTo,
+      reason: accounts.length > 0 ? `${accounts.length} account(s) not valid` : 'saved server details not valid',
+      at: at.toISOString(),
+      rejected: accounts,
+      message: `Latchkey set aside ${what}. ${accounts.length + dropped.length === 1 ? 'It is' : 'They are'} kept in ${name}; every other account is as before.`,
+    }
+    this.report(notice)
+  }
+
+  /** `accounts.json.<kind>-<time>`, or with -2, -3… when that name is taken. */
+  private async freeName(kind: 'corrupt' | 'rejected', at: Date): Promise<string> {
+    // ISO time without colons, which Windows does not allow in file names.
+    const stamp = at.toISOString().replaceAll(':', '-')
+    let name = `${this.file}.${kind}-${stamp}`
+    for (let n = 2; await exists(name); n++) name = `${this.file}.${kind}-${stamp}-${n}`
+    return name
+  }
+
+  private report(notice: CorruptionNotice): void {
+    this.corruption = notice
+    try {
+      this.options.onCorrupt?.(notice)
+    } catch {
+      // A failing listener must not turn a recovered file into a failed write.
+    }
   }
 
   private async moveAside(reason: string): Promise<void> {
     const at = this.now()
-    // ISO time without colons, which Windows does not allow in file names.
-    const stamp = at.toISOString().replaceAll(':', '-')
-    let movedTo = `${this.file}.corrupt-${stamp}`
-    for (let n = 2; await exists(movedTo); n++) movedTo = `${this.file}.corrupt-${stamp}-${n}`
+    const movedTo = await this.freeName('corrupt', at)
     try {
       await rename(this.file, movedTo)
       await syncDir(this.dir)
@@ -303,12 +377,7 @@ export class AccountRegistry {
       at: at.toISOString(),
       message: `Latchkey's account list could not be read (${reason}); it was kept as ${path.basename(movedTo)} and Latchkey started a new, empty list.`,
     }
-    this.corruption = notice
-    try {
-      this.options.onCorrupt?.(notice)
-    } catch {
-      // A failing listener must not turn a recovered file into a failed write.
-    }
+    this.report(notice)
   }
 
   private async write(text: string): Promise<void> {
@@ -357,14 +426,17 @@ function finalize(draft: RegistrySnapshot): RegistrySnapshot {
       draft.activeId = draft.accounts[0]?.id ?? null
     }
   }
-  const parsed = registrySnapshotSchema.safeParse(draft)
-  if (!parsed.success) {
+  // The same validator as the read path, strictly: a change that leaves anything invalid is refused
+  // whole (only a file read from disk gets its bad accounts set aside).
+  const checked = checkSnapshot(draft)
+  const issues = checked.issues
+  if (!checked.ok || issues.length > 0) {
     throw new RegistryError(
       'invalid-change',
-      `Latchkey refused to save an account list that is not valid (${describeIssues(parsed.error)}); nothing was changed.`,
+      `Latchkey refused to save an account list that is not valid (${describeIssues(issues)}); nothing was changed.`,
     )
   }
-  return parsed.data
+  return checked.snapshot
 }
 
 function toFileText(snapshot: RegistrySnapshot): string {

@@ -1,15 +1,19 @@
 /**
- * The layout of `accounts.json`, schema version 1. Metadata only: no token, password or secret of
+ * The layout of `accounts.json`, schema version 2. Metadata only: no token, password or secret of
  * any kind belongs here (those live in the SecretStore).
  *
- * Unknown keys are tolerated on read and dropped (zod strips them), so a file touched by hand or
- * by a slightly different build still loads. A build that adds fields bumps `version`, and older
- * builds refuse to write a file whose version is newer than theirs (see `migrations.ts`), so no
- * build silently drops fields it does not know.
+ * The types are written out by hand and checked by the hand-written validator in `validate.ts`
+ * (not zod: every CLI command reads this file, and importing zod alone costs ~25 ms of start-up).
+ * Unknown keys are tolerated on read and dropped, so a file touched by hand or by a slightly
+ * different build still loads. A build that adds fields bumps `version`, and older builds refuse
+ * to write a file whose version is newer than theirs (see `migrations.ts`), so no build silently
+ * drops fields it does not know.
+ *
+ * Version 2 added the optional account fields from `signInMethod` on, and the two maps
+ * `oauthClients` and `servers` (version 1 files migrate by gaining empty maps).
  */
-import { z } from 'zod'
 
-export const CURRENT_VERSION = 1
+export const CURRENT_VERSION = 2
 
 export const ACCOUNT_STATUSES = [
   'active',
@@ -19,87 +23,96 @@ export const ACCOUNT_STATUSES = [
   'unreachable',
   'pending-logout',
 ] as const
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number]
 
-export const accountStatusSchema = z.enum(ACCOUNT_STATUSES)
-export type AccountStatus = z.infer<typeof accountStatusSchema>
+export const AUTH_APIS = ['legacy', 'oauth'] as const
+export type AuthApi = (typeof AUTH_APIS)[number]
 
-export const authApiSchema = z.enum(['legacy', 'oauth'])
-export type AuthApi = z.infer<typeof authApiSchema>
+export const SIGN_IN_METHODS = ['password', 'sso', 'oauth', 'login-token'] as const
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number]
+
+/**
+ * Why Latchkey believes the user id's server stands behind the homeserver (issue 9 §2). For
+ * 'confirmed' (the person accepted it without a vouching well-known) the base URL's host is shown
+ * beside the user id.
+ */
+export const SERVER_TRUSTS = ['well-known', 'server-name', 'loopback', 'confirmed'] as const
+export type ServerTrust = (typeof SERVER_TRUSTS)[number]
 
 export const ACCOUNT_ID_PATTERN = /^acc_[0-9a-f]{16}$/
 
-const isoTime = z.iso.datetime({ offset: true })
-
-export const accountRecordSchema = z.object({
-  /** Stable and random ('acc_' + 16 hex); never derived from the user id, which may repeat. */
-  id: z.string().regex(ACCOUNT_ID_PATTERN),
-  userId: z.string().regex(/^@[^:]+:.+$/, 'a Matrix user id looks like @name:server'),
-  homeserverUrl: z.url({ protocol: /^https?$/ }),
-  serverName: z.string().min(1).max(255),
-  deviceId: z.string().min(1).max(255),
-  displayName: z.string().max(255).optional(),
-  avatarUrl: z
-    .string()
-    .regex(/^mxc:\/\/[^/]+\/.+$/, 'an avatar is an mxc:// URI')
-    .optional(),
-  authApi: authApiSchema,
-  label: z.string().max(64).optional(),
-  /** `#rrggbb` only: a value the renderer can paint without interpreting CSS. */
-  color: z
-    .string()
-    .regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb')
-    .optional(),
-  /** Position in the account list, 0-based and dense after every write. */
-  order: z.number().int().nonnegative(),
-  addedAt: isoTime,
-  lastCheckedAt: isoTime.optional(),
-  status: accountStatusSchema,
-  statusMessage: z.string().max(1000).optional(),
-})
-export type AccountRecord = z.infer<typeof accountRecordSchema>
-
-export const registrySnapshotSchema = z
-  .object({
-    version: z.literal(CURRENT_VERSION),
-    activeId: z.string().nullable(),
-    accounts: z.array(accountRecordSchema),
-  })
-  .superRefine((file, ctx) => {
-    const ids = new Set<string>()
-    const sessions = new Set<string>()
-    file.accounts.forEach((account, index) => {
-      if (ids.has(account.id)) {
-        ctx.addIssue({ code: 'custom', path: ['accounts', index, 'id'], message: `the id ${account.id} appears twice` })
-      }
-      ids.add(account.id)
-      // The keychain entry is keyed by user id and device id, so two records with the same pair
-      // would share (and overwrite) one secret.
-      const session = `${account.userId}|${account.deviceId}`
-      if (sessions.has(session)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['accounts', index],
-          message: `${account.userId} on device ${account.deviceId} appears twice`,
-        })
-      }
-      sessions.add(session)
-    })
-    if (file.activeId !== null && !ids.has(file.activeId)) {
-      ctx.addIssue({ code: 'custom', path: ['activeId'], message: 'the active account is not in the list' })
-    }
-  })
-
-/** The whole of `accounts.json`: what `read()` answers and what `update()` hands out as a draft. */
-export type RegistrySnapshot = z.infer<typeof registrySnapshotSchema>
-
-export function emptySnapshot(): RegistrySnapshot {
-  return { version: CURRENT_VERSION, activeId: null, accounts: [] }
+export interface KnownDevice {
+  firstSeenAt: string
+  new?: true
+  reported?: true
 }
 
-/** One line per problem, naming where it is: "accounts.0.userId: a Matrix user id looks like …". */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ')
+export interface MasterKeyRecord {
+  key: string
+  firstSeenAt: string
+  changedFrom?: string
+  changedAt?: string
+}
+
+export interface AccountRecord {
+  /** Stable and random ('acc_' + 16 hex); never derived from the user id, which may repeat. */
+  id: string
+  userId: string
+  homeserverUrl: string
+  serverName: string
+  deviceId: string
+  displayName?: string
+  /** mxc:// URI. */
+  avatarUrl?: string
+  authApi: AuthApi
+  label?: string
+  /** `#rrggbb` only: a value the renderer can paint without interpreting CSS. */
+  color?: string
+  /** Position in the account list, 0-based and dense after every write. */
+  order: number
+  addedAt: string
+  lastCheckedAt?: string
+  status: AccountStatus
+  statusMessage?: string
+  // Version 2:
+  signInMethod?: SignInMethod
+  serverTrust?: ServerTrust
+  /** For authApi 'oauth': the issuer the tokens come from. */
+  oauth?: { issuer: string }
+  /** OAuth and MAS-compatible accounts: where the person manages the account, and what it offers. */
+  accountManagement?: { url: string; actions: string[] }
+  /** Device id → when Latchkey first saw it (issue 11 §6). */
+  knownDevices?: Record<string, KnownDevice>
+  /** The cross-signing master key last seen (issue 11 §2). */
+  masterKey?: MasterKeyRecord
+  /** Whether this session's client information was published (issue 11 §3). */
+  clientInfoPublished?: boolean
+}
+
+/** A dynamically registered OAuth client, per issuer (issue 10 §2). */
+export interface OAuthClientRecord {
+  clientId: string
+  registeredAt: string
+}
+
+/** A homeserver's `/versions` answer, kept per base URL (issue 13 §1). */
+export interface ServerVersionsRecord {
+  versions: string[]
+  unstableFeatures: Record<string, boolean>
+  fetchedAt: string
+}
+
+/** The whole of `accounts.json`: what `read()` answers and what `update()` hands out as a draft. */
+export interface RegistrySnapshot {
+  version: typeof CURRENT_VERSION
+  activeId: string | null
+  accounts: AccountRecord[]
+  /** Issuer → the client Latchkey registered there. */
+  oauthClients: Record<string, OAuthClientRecord>
+  /** Homeserver base URL → its versions, as last fetched. */
+  servers: Record<string, ServerVersionsRecord>
+}
+
+export function emptySnapshot(): RegistrySnapshot {
+  return { version: CURRENT_VERSION, activeId: null, accounts: [], oauthClients: {}, servers: {} }
 }
