@@ -378,6 +378,82 @@ describe('the SSO redirect listener', () => {
     await socketClosed
   })
 
+  it('drops a connection that never finishes its headers when headersTimeout says, not at Node’s 30 s check', async () => {
+    const listener = await ssoListener({ limits: { headersTimeoutMs: 400, requestTimeoutMs: 400 } })
+    const socket = connect({ host: '127.0.0.1', port: listener.port })
+    socket.on('error', () => {})
+    socket.resume() // read the 408, so 'close' can follow
+    await new Promise((resolve) => socket.once('connect', resolve))
+    const started = performance.now()
+    const closed = new Promise((resolve) => socket.once('close', resolve))
+    socket.write(`GET ${pathOf(listener.url)}?loginToken=x HTTP/1.1\r\nHost: 127.0.0.1\r\n`)
+    const soon = new Promise((resolve) => setTimeout(() => resolve('still open'), 2500))
+    expect(await Promise.race([closed.then(() => 'closed'), soon])).toBe('closed')
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350)
+    // The sign-in is still waiting for the real browser.
+    const token = aLoginToken()
+    void fetch(withQuery(listener.url, { loginToken: token })).catch(() => undefined)
+    expect((await listener.result).loginToken).toBe(token)
+  })
+
+  it('closes a default listener’s stalled connection within its 10 s header limit', { timeout: 20_000 }, async () => {
+    const listener = await ssoListener()
+    const socket = connect({ host: '127.0.0.1', port: listener.port })
+    socket.on('error', () => {})
+    socket.resume() // read the 408, so 'close' can follow
+    await new Promise((resolve) => socket.once('connect', resolve))
+    const started = performance.now()
+    const closed = new Promise((resolve) => socket.once('close', resolve))
+    socket.write('GET /sso/slow HTTP/1.1\r\n')
+    const late = new Promise((resolve) => setTimeout(() => resolve('still open'), 12_000))
+    expect(await Promise.race([closed.then(() => 'closed'), late])).toBe('closed')
+    expect(performance.now() - started).toBeGreaterThanOrEqual(9_500)
+  })
+
+  it('caps the connections open at once and still takes the browser once they go', async () => {
+    const listener = await ssoListener({ limits: { maxConnections: 3 } })
+    const sockets = await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<ReturnType<typeof connect>>((resolve) => {
+            const socket = connect({ host: '127.0.0.1', port: listener.port }, () => resolve(socket))
+            socket.on('error', () => {})
+          }),
+      ),
+    )
+    await tick()
+    const extra = connect({ host: '127.0.0.1', port: listener.port })
+    extra.on('error', () => {})
+    extra.resume()
+    const soon = new Promise((resolve) => setTimeout(() => resolve('still open'), 1000))
+    expect(await Promise.race([new Promise((resolve) => extra.once('close', () => resolve('closed'))), soon])).toBe('closed')
+    for (const socket of sockets) socket.destroy()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const token = aLoginToken()
+    void fetch(withQuery(listener.url, { loginToken: token })).catch(() => undefined)
+    expect((await listener.result).loginToken).toBe(token)
+  })
+
+  it('answers every request with Connection: close and does not keep the connection for another', async () => {
+    const listener = await ssoListener()
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      const first = await rawRequest(listener.port, { path: '/nothing-here', agent })
+      expect(first.status).toBe(404)
+      expect(first.headers.connection).toBe('close')
+      const socket = connect({ host: '127.0.0.1', port: listener.port })
+      socket.on('error', () => {})
+      const chunks: Buffer[] = []
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+      const closed = new Promise((resolve) => socket.once('close', resolve))
+      socket.write('GET /a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+      await closed
+      expect(Buffer.concat(chunks).toString('latin1').match(/^HTTP\/1\.1 /gm)).toHaveLength(1)
+    } finally {
+      agent.destroy()
+    }
+  })
+
   it('refuses a timeout setTimeout cannot honour', async () => {
     await expect(startRedirectListener({ kind: 'sso', timeoutMs: 2 ** 31 })).rejects.toThrow(TypeError)
     await expect(startRedirectListener({ kind: 'sso', timeoutMs: 0 })).rejects.toThrow(TypeError)

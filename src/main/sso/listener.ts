@@ -48,6 +48,28 @@ export const OAUTH_REDIRECT_URI_TO_REGISTER = `http://${LOOPBACK_HOST}${OAUTH_RE
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000
 export const DEFAULT_RESPOND_TIMEOUT_MS = 30_000
 
+/**
+ * How much a connection may ask of the listener. The only legitimate client is a browser sending
+ * one small GET, so the limits are short; anything else on this machine that connects (a port
+ * scanner, a hostile local page or process) is dropped when they say, not 30 s later: Node checks
+ * headersTimeout and requestTimeout only every `connectionsCheckingInterval` (30 s by default), so
+ * the interval is set from the timeouts.
+ */
+export interface ConnectionLimits {
+  /** The request line and headers must arrive within this. */
+  headersTimeoutMs: number
+  /** The whole request must arrive within this. */
+  requestTimeoutMs: number
+  /** Connections open at once; more are closed as they come (a browser opens a few in parallel). */
+  maxConnections: number
+}
+
+export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  maxConnections: 16,
+})
+
 interface CommonListenerOptions {
   /** How long to wait for the browser to come back; default 5 minutes. */
   timeoutMs?: number
@@ -57,6 +79,8 @@ interface CommonListenerOptions {
   signal?: AbortSignal
   /** Always 127.0.0.1: a listener on any other interface would be reachable from the network. */
   host?: never
+  /** Tighter or looser connection limits (tests); DEFAULT_CONNECTION_LIMITS otherwise. */
+  limits?: Partial<ConnectionLimits>
 }
 
 export interface SsoListenerOptions extends CommonListenerOptions {
@@ -132,11 +156,24 @@ export async function startRedirectListener(options: RedirectListenerOptions): P
   })
   result.catch(() => {})
 
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits }
+  checkDelay('headersTimeoutMs', limits.headersTimeoutMs)
+  checkDelay('requestTimeoutMs', limits.requestTimeoutMs)
+  if (!Number.isSafeInteger(limits.maxConnections) || limits.maxConnections < 1) {
+    throw new TypeError('maxConnections must be a whole number of 1 or more')
+  }
   const server = createServer(
-    // Short limits: the only legitimate client is a browser sending one small GET.
-    { headersTimeout: 10_000, requestTimeout: 15_000, maxHeaderSize: 16 * 1024 },
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node refuses a requestTimeout shorter than headersTimeout.
+      requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+      // Checked ten times per timeout, so a timeout fires within a tenth of itself of when it says.
+      connectionsCheckingInterval: Math.max(50, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 10)),
+      maxHeaderSize: 16 * 1024,
+    },
     (req, res) => onRequest(req, res),
   )
+  server.maxConnections = limits.maxConnections
   const closed = new Promise<void>((resolve) => server.once('close', () => resolve()))
 
   const address = await listen(server)
@@ -189,7 +226,7 @@ export async function startRedirectListener(options: RedirectListenerOptions): P
   /** Sends the last page of the sign-in, then closes once it has gone out. */
   function finishWith(res: ServerResponse, page: Page): void {
     res.once('close', shutdown)
-    send(res, 200, page, { Connection: 'close' })
+    send(res, 200, page)
   }
 
   function fail(error: SsoError): void {
@@ -260,6 +297,8 @@ function send(res: ServerResponse, status: number, page: Page, headers: Record<s
   res.writeHead(status, {
     ...PAGE_HEADERS,
     ...headers,
+    // No keep-alive reuse: a connection carries one request and closes after its answer.
+    Connection: 'close',
     'Content-Length': String(Buffer.byteLength(body)),
   })
   res.end(body)
