@@ -26,7 +26,14 @@ export const CALL_NAMES = [
   'generateLoginToken',
 ] as const
 
-export const EVENT_NAMES = ['accountsChanged', 'devicesChanged', 'progress', 'notice'] as const
+export const EVENT_NAMES = [
+  'accountsChanged',
+  'devicesChanged',
+  'progress',
+  'notice',
+  // issue 9 §5: a latchkey://login?… link opened from outside
+  'loginLink',
+] as const
 
 export type CallName = (typeof CALL_NAMES)[number]
 export type EventName = (typeof EVENT_NAMES)[number]

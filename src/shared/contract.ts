@@ -227,6 +227,13 @@ export const events = {
   }),
   /** A sentence for the notice area, e.g. that the keychain is unavailable. */
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  // issue 9 §5
+  /**
+   * A `latchkey://login?…` link was opened from outside (another app, the browser, a scanned QR
+   * code): the renderer opens "Sign in with a login token" with it filled in. It signs nothing in;
+   * the person does, by confirming there (addWithLoginToken).
+   */
+  loginLink: z.object({ payload: z.string().min(1).max(8192) }),
 } as const satisfies Record<EventName, z.ZodType>
 
 // ---------------------------------------------------------------------------------------------

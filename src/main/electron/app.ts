@@ -3,12 +3,14 @@
  */
 import { app, BrowserWindow, dialog, protocol } from 'electron'
 import { createSessionService, type SessionService } from '../service'
-import { bindContract } from '../../shared/bind'
+import { bindContract, checkEvent } from '../../shared/bind'
+import { ipcChannel } from '../../shared/channels'
 import { registerIpc } from './ipc'
+import { LoginLinkInbox } from './login-links'
 import { registerBundleProtocol } from './protocol'
 import { hardenSessions, openExternalFor } from './security'
 import { createMainWindow } from './window'
-import { APP_SCHEME, ExternalUrlAllowList } from './policy'
+import { APP_SCHEME, ExternalUrlAllowList, loginLinkIn } from './policy'
 
 export function startApp(): void {
   app.setName('Latchkey')
@@ -28,21 +30,39 @@ export function startApp(): void {
 
   let service: SessionService | undefined
   const allowList = new ExternalUrlAllowList()
+  const loginLinks = new LoginLinkInbox()
+  loginLinks.receive(loginLinkIn(process.argv))
 
-  app.on('second-instance', () => {
+  const focusWindow = (): void => {
     const [window] = BrowserWindow.getAllWindows()
     if (window) {
       if (window.isMinimized()) window.restore()
       window.focus()
     }
+  }
+
+  app.on('second-instance', (_event, argv: string[]) => {
+    focusWindow()
+    loginLinks.receive(loginLinkIn(argv))
+  })
+
+  // macOS hands a latchkey: link to the running app (or the launching one, before ready).
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    if (loginLinks.receive(url)) focusWindow()
   })
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
 
-  app.on('will-quit', () => {
-    void service?.close()
+  // Quitting waits for the service to close (SSO listeners, the accounts watcher), then quits.
+  app.on('will-quit', (event) => {
+    const closing = service
+    if (!closing) return
+    service = undefined
+    event.preventDefault()
+    void closing.close().finally(() => app.quit())
   })
 
   void app.whenReady().then(async () => {
@@ -63,6 +83,12 @@ export function startApp(): void {
     }
     const window = createMainWindow()
     registerIpc(bindContract(service, { onInternalError: logInternalError }), service, window, allowList)
+    // A link waits until the page can hear it: the renderer subscribes while it loads.
+    window.webContents.once('did-finish-load', () =>
+      loginLinks.connect((payload) => {
+        if (!window.isDestroyed()) window.webContents.send(ipcChannel('loginLink'), checkEvent('loginLink', { payload }))
+      }),
+    )
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createMainWindow()
     })

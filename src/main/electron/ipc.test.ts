@@ -6,6 +6,7 @@ import { CALL_NAMES, ipcChannel } from '../../shared/channels'
 const handlers = new Map<string, (event: unknown, args: unknown) => Promise<unknown>>()
 vi.mock('electron', () => ({
   ipcMain: { handle: (channel: string, handler: (event: unknown, args: unknown) => Promise<unknown>) => handlers.set(channel, handler) },
+  app: { isPackaged: true },
 }))
 
 const { registerIpc } = await import('./ipc')

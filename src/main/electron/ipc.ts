@@ -1,9 +1,9 @@
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
+import { app, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import type { Binding } from '../../shared/bind'
 import { checkEvent } from '../../shared/bind'
 import { CALL_NAMES, EVENT_NAMES, ipcChannel } from '../../shared/channels'
 import type { SessionService } from '../service'
-import { isTrustedSenderUrl, type ExternalUrlAllowList } from './policy'
+import { devServerUrl, isTrustedSenderUrl, type ExternalUrlAllowList } from './policy'
 
 /**
  * Registers one ipcMain handler per call of the contract. Every message is checked to come from
@@ -19,7 +19,7 @@ export function registerIpc(
   const trusted = (event: IpcMainInvokeEvent) =>
     event.sender === window.webContents &&
     event.senderFrame === window.webContents.mainFrame &&
-    isTrustedSenderUrl(event.senderFrame?.url, process.env.ELECTRON_RENDERER_URL)
+    isTrustedSenderUrl(event.senderFrame?.url, devServerUrl(app.isPackaged))
 
   for (const name of CALL_NAMES) {
     ipcMain.handle(ipcChannel(name), async (event, args: unknown) => {

@@ -1,9 +1,13 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { LoginLinkInbox } from './login-links'
 import {
   APP_URL,
   CONTENT_SECURITY_POLICY,
+  devServerUrl,
   ExternalUrlAllowList,
+  isLoginLink,
+  loginLinkIn,
   isTrustedSenderUrl,
   isWebUrl,
   resolveBundlePath,
@@ -74,5 +78,50 @@ describe('serving the renderer bundle', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'")
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'")
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|https?:/)
+  })
+})
+
+describe('the development server', () => {
+  const env = { ELECTRON_RENDERER_URL: 'http://localhost:5173' }
+
+  it('is loaded only when the app is not packaged', () => {
+    expect(devServerUrl(false, env)).toBe('http://localhost:5173')
+    expect(devServerUrl(true, env)).toBeUndefined()
+    expect(devServerUrl(false, {})).toBeUndefined()
+  })
+
+  it('is only ever a page on this machine', () => {
+    expect(devServerUrl(false, { ELECTRON_RENDERER_URL: 'https://evil.example/' })).toBeUndefined()
+    expect(devServerUrl(false, { ELECTRON_RENDERER_URL: 'file:///tmp/index.html' })).toBeUndefined()
+    expect(devServerUrl(false, { ELECTRON_RENDERER_URL: 'http://127.0.0.1:5173/' })).toBe('http://127.0.0.1:5173/')
+  })
+})
+
+describe('latchkey: links', () => {
+  const link = 'latchkey://login?hs=https%3A%2F%2Fmatrix.example.org&token=abc&user=%40a%3Aexample.org'
+
+  it('takes only login links of a sane length', () => {
+    expect(isLoginLink(link)).toBe(true)
+    expect(isLoginLink('LATCHKEY://login/?hs=x')).toBe(true)
+    expect(isLoginLink('latchkey://settings?x=1')).toBe(false)
+    expect(isLoginLink('latchkey://login')).toBe(false)
+    expect(isLoginLink(`${link}${'a'.repeat(9000)}`)).toBe(false)
+    expect(isLoginLink(42)).toBe(false)
+  })
+
+  it('finds the link among a launch’s arguments, whatever comes before it', () => {
+    expect(loginLinkIn(['/opt/Latchkey/latchkey', '--no-sandbox', link])).toBe(link)
+    expect(loginLinkIn(['/opt/Latchkey/latchkey', '--flag'])).toBeUndefined()
+  })
+
+  it('keeps the latest link until the window can hear it, then passes each on at once', () => {
+    const inbox = new LoginLinkInbox()
+    const heard: string[] = []
+    expect(inbox.receive('https://example.org')).toBe(false)
+    inbox.receive(`${link}&n=1`)
+    inbox.receive(`${link}&n=2`)
+    inbox.connect((l) => heard.push(l))
+    inbox.receive(`${link}&n=3`)
+    expect(heard).toEqual([`${link}&n=2`, `${link}&n=3`])
   })
 })

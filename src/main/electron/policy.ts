@@ -106,3 +106,34 @@ export function resolveBundlePath(requestUrl: string, rendererDir: string): stri
   }
   return file
 }
+
+/**
+ * The renderer's development server (`electron-vite dev` sets ELECTRON_RENDERER_URL), or undefined.
+ * Only an app that is not packaged loads one, and only from this machine: in a packaged app the
+ * variable is ignored, so nobody can point an installed Latchkey at a page of their choosing.
+ */
+export function devServerUrl(isPackaged: boolean, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (isPackaged) return undefined
+  const value = env.ELECTRON_RENDERER_URL
+  if (!value || !URL.canParse(value)) return undefined
+  const url = new URL(value)
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
+  return (url.protocol === 'http:' || url.protocol === 'https:') && loopback ? value : undefined
+}
+
+/** What the `latchkey:` scheme opens: a login code, `latchkey://login?hs=…&token=…&user=…`. */
+const LOGIN_LINK = /^latchkey:\/\/login\/?\?/i
+const MAX_LOGIN_LINK = 8192
+
+/** True for a `latchkey://login?…` link of a sane length; anything else the scheme may carry is ignored. */
+export function isLoginLink(candidate: unknown): candidate is string {
+  return typeof candidate === 'string' && candidate.length <= MAX_LOGIN_LINK && LOGIN_LINK.test(candidate)
+}
+
+/**
+ * The login link among a launch's arguments (Windows and Linux hand a `latchkey:` link to the app
+ * as an argument: to the first instance's argv, or to the second instance's, which passes it on).
+ */
+export function loginLinkIn(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => isLoginLink(arg))
+}

@@ -1,6 +1,6 @@
-import { BrowserWindow } from 'electron'
+import { app, BrowserWindow } from 'electron'
 import { join } from 'node:path'
-import { APP_URL } from './policy'
+import { APP_URL, devServerUrl } from './policy'
 
 /** The one window, with every web preference the Electron security checklist asks for. */
 export function createMainWindow(): BrowserWindow {
@@ -32,7 +32,7 @@ export function createMainWindow(): BrowserWindow {
     },
   })
   window.once('ready-to-show', () => window.show())
-  const devServer = process.env.ELECTRON_RENDERER_URL
-  void window.loadURL(devServer ?? APP_URL)
+  // The development server only while developing: a packaged app always loads its own bundle.
+  void window.loadURL(devServerUrl(app.isPackaged) ?? APP_URL)
   return window
 }
