@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { startHomeserver } from './index'
 import type { UserSeed } from './types'
 
-// `npm run homeserver -- --port 8448 --user alice:wonderland --user bob:builder`
+// `npm run homeserver -- --port 8448 --user alice:wonderland --user bob:builder [--profile synapse-1.97]`
 // Runs the test homeserver by hand (server name "localhost") until Ctrl+C.
 
 function userSeed(spec: string): UserSeed {
@@ -19,15 +19,19 @@ async function main(): Promise<void> {
       user: { type: 'string', multiple: true, default: [] },
       mas: { type: 'boolean', default: false },
       r0: { type: 'boolean', default: false },
+      // Behave like a real release (see ServerProfile): --profile synapse-1.97
+      profile: { type: 'string' },
     },
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`"--port ${values.port}" is not a TCP port.`)
   const users = values.user.map(userSeed)
+  if (values.profile !== undefined && values.profile !== 'synapse-1.97') throw new Error(`"--profile ${values.profile}" is not a profile this server knows (synapse-1.97).`)
   const hs = await startHomeserver({
     port,
     users,
     mas: values.mas,
+    ...(values.profile === 'synapse-1.97' ? { profile: values.profile } : {}),
     ...(values.r0 ? { versions: ['r0.5.0', 'r0.6.1'] } : {}),
   })
   console.log(`Test homeserver "${hs.serverName}" listening on ${hs.url}`)

@@ -1,4 +1,4 @@
-import type { HomeserverOptions, IdentityProviderSeed, IdpFailure } from './types'
+import type { HomeserverOptions, IdentityProviderSeed, IdpFailure, ServerProfile } from './types'
 
 // Options with their defaults filled in, so handlers never repeat a default.
 
@@ -30,9 +30,23 @@ export interface HomeserverConfig {
 
 export const DEFAULT_VERSIONS = ['r0.6.1', 'v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11', 'v1.12']
 
+/** What Synapse 1.97 advertises: every r0 release and v1.1 to v1.6, though it serves v1.7's get_token. */
+export const SYNAPSE_197_VERSIONS = ['r0.0.1', 'r0.1.0', 'r0.2.0', 'r0.3.0', 'r0.4.0', 'r0.5.0', 'r0.6.0', 'r0.6.1', 'v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6']
+
+const PROFILES: Record<ServerProfile, HomeserverOptions> = {
+  'synapse-1.97': {
+    versions: SYNAPSE_197_VERSIONS,
+    unstableFeatures: { 'org.matrix.msc3882': true },
+    flows: { getLoginToken: true },
+    capabilitiesGetLoginToken: true,
+  },
+}
+
 export const DEFAULT_IDENTITY_PROVIDERS: IdentityProviderSeed[] = [{ id: 'test-idp', name: 'Test identity provider' }]
 
-export function resolveConfig(options: HomeserverOptions): HomeserverConfig {
+export function resolveConfig(given: HomeserverOptions): HomeserverConfig {
+  const profile = given.profile ? PROFILES[given.profile] : {}
+  const options: HomeserverOptions = { ...profile, ...given, flows: { ...profile.flows, ...given.flows } }
   const versions = options.versions ?? DEFAULT_VERSIONS
   const r0Only = versions.length > 0 && versions.every((v) => v.startsWith('r0.'))
   const mas = options.mas ?? false

@@ -19,7 +19,17 @@ export interface IdentityProviderSeed {
   brand?: string
 }
 
+/**
+ * A real server's habits (REAL-SERVERS.md), as a starting point that other options override.
+ * 'synapse-1.97': /versions stops at v1.6 while `org.matrix.msc3882: true` is listed, the
+ * m.login.token flow says get_login_token and /capabilities says m.get_login_token enabled, and
+ * only the stable POST /v1/login/get_token is served (the unstable MSC3882 path answers 404
+ * M_UNRECOGNIZED, as every path this server does not know).
+ */
+export type ServerProfile = 'synapse-1.97'
+
 export interface HomeserverOptions {
+  profile?: ServerProfile
   serverName?: string
   port?: number
   users?: UserSeed[]

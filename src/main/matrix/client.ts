@@ -32,8 +32,9 @@ import {
   type WhoAmI,
 } from './endpoints/index'
 import { isMatrixError, MatrixError } from './errors'
+import { KnownServers } from './known-servers'
 import { loggedOutSentence } from './sentences'
-import { isR0Only, type ServerVersions } from './spec-versions'
+import { isR0Only, pathChoices, type ServerVersions } from './spec-versions'
 import { hostOf, Transport, trimBaseUrl, type CallOptions, type SendContext, type TransportOptions } from './transport'
 import { runUia, type UiaOptions } from './uia'
 import type { AuthDict } from './uia-state'
@@ -85,6 +86,13 @@ export interface MatrixClientOptions {
   /** The signed-in user, if known (saves a whoami before a password UIA stage). */
   userId?: string
   transport?: Transport | TransportOptions
+  /** What is known of servers, shared by every session (versions learnt once per server). Default: this client's own. */
+  servers?: KnownServers
+  /**
+   * Reads the credentials as stored now. Asked before a renewal and before a rejected token is
+   * believed: another process (the app, the command line) may have renewed or replaced them.
+   */
+  storedCredentials?: () => Promise<Credentials | null>
 }
 
 /** Refresh a little before the server's stated expiry, so a call does not race the clock. */
@@ -95,10 +103,10 @@ export class MatrixClient {
   /** host[:port], as messages name the server. */
   readonly host: string
   readonly transport: Transport
-  private serverVersions: ServerVersions | null
-  private versionsInFlight: Promise<ServerVersions> | null = null
+  readonly servers: KnownServers
   private creds: Credentials | null
   private readonly onCredentials: ((c: Credentials) => Promise<void>) | undefined
+  private readonly storedCredentials: (() => Promise<Credentials | null>) | undefined
   private refreshing: Promise<Credentials> | null = null
   private knownUserId: string | undefined
 
@@ -106,10 +114,12 @@ export class MatrixClient {
     this.baseUrl = trimBaseUrl(options.baseUrl)
     this.host = hostOf(this.baseUrl)
     this.transport = options.transport instanceof Transport ? options.transport : new Transport(options.transport)
+    this.servers = options.servers ?? new KnownServers({ now: this.transport.now })
     const v = options.versions
-    this.serverVersions = v === undefined ? null : isVersionList(v) ? { versions: [...v], unstableFeatures: {} } : v
+    if (v !== undefined) this.servers.remember(this.baseUrl, isVersionList(v) ? { versions: [...v], unstableFeatures: {} } : v)
     this.creds = options.credentials ? { ...options.credentials } : null
     this.onCredentials = options.onCredentials
+    this.storedCredentials = options.storedCredentials
     this.knownUserId = options.userId
   }
 
@@ -130,11 +140,54 @@ export class MatrixClient {
   // ---------------------------------------------------------------------------------------------
   // The generic call
 
-  /** Any endpoint: versions, token, one refresh-and-retry on M_UNKNOWN_TOKEN. */
+  /**
+   * Any endpoint: its path, the token, one refresh-and-retry on M_UNKNOWN_TOKEN. The path comes
+   * from what the server said (versions, signals, a path that answered before); when the server's
+   * versions are not known yet the newest path goes out at once while they are learnt beside it.
+   * A path answered with M_UNRECOGNIZED gets the other path tried once — and is the cue to learn
+   * the server's versions again — before the call is reported unsupported.
+   */
   async send<P, R>(endpoint: Endpoint<P, R>, params: P, options: CallOptions & { secrets?: readonly (string | undefined)[] } = {}): Promise<R> {
-    const versions = endpoint.unversioned ? null : await this.versionsForPaths(options)
+    if (endpoint.unversioned) return this.sendOn(endpoint, params, options, undefined)
+    const [first, other] = this.pathsFor(endpoint, options)
+    try {
+      return await this.sendOn(endpoint, params, options, first)
+    } catch (e) {
+      if (!isMatrixError(e, 'unsupported')) throw e
+      this.servers.forgetPath(this.baseUrl, endpoint.name, first)
+      const relearning = this.servers.relearn(this.baseUrl, () => this.fetchVersions(options))
+      try {
+        if (other === undefined) throw e
+        const answer = await this.sendOn(endpoint, params, options, other)
+        this.servers.notePath(this.baseUrl, endpoint.name, other)
+        return answer
+      } catch (again) {
+        if (!isMatrixError(again, 'unsupported')) {
+          // Any other answer (a UIA challenge, a refusal) still shows the path is served.
+          if (other !== undefined && isMatrixError(again) && again.status !== undefined) this.servers.notePath(this.baseUrl, endpoint.name, other)
+          throw again
+        }
+        throw e
+      } finally {
+        await relearning
+      }
+    }
+  }
+
+  /** The path to try first and the one other worth a try; starts learning unknown versions. */
+  private pathsFor(endpoint: AnyEndpoint, options: CallOptions): [string, string | undefined] {
+    const versions = this.servers.versions(this.baseUrl)
+    if (!versions) void this.servers.learn(this.baseUrl, () => this.fetchVersions(options)).catch(() => undefined)
+    const choices = pathChoices(endpoint.history, versions, this.servers.signals(this.baseUrl))
+    const served = this.servers.path(this.baseUrl, endpoint.name)
+    const ordered = served === undefined ? choices : [served, ...choices.filter((p) => p !== served)]
+    return [ordered[0]!, ordered[1]]
+  }
+
+  private async sendOn<P, R>(endpoint: Endpoint<P, R>, params: P, options: CallOptions & { secrets?: readonly (string | undefined)[] }, path: string | undefined): Promise<R> {
     const ctx = (accessToken: string | undefined): SendContext => {
-      const c: SendContext = { baseUrl: this.baseUrl, versions }
+      const c: SendContext = { baseUrl: this.baseUrl }
+      if (path !== undefined) c.path = path
       if (accessToken !== undefined) c.accessToken = accessToken
       if (options.signal) c.signal = options.signal
       if (options.timeoutMs !== undefined) c.timeoutMs = options.timeoutMs
@@ -150,8 +203,14 @@ export class MatrixClient {
     try {
       return await this.transport.send(endpoint, params, ctx(token))
     } catch (e) {
-      if (!isMatrixError(e, 'logged-out') || e.errcode !== 'M_UNKNOWN_TOKEN' || !this.creds?.refreshToken) throw e
-      await this.renewAfterRejection(token, e)
+      if (!isMatrixError(e, 'logged-out') || e.errcode !== 'M_UNKNOWN_TOKEN') throw e
+      // Before believing a rejection: the stored session may have moved on (another process
+      // renewed or signed in again); the token we hold is then merely stale.
+      const moved = this.creds !== null && this.creds.accessToken !== token
+      if (!moved && !(await this.adoptStored(token))) {
+        if (!this.creds?.refreshToken) throw e
+        await this.renewAfterRejection(token, e)
+      }
       return this.transport.send(endpoint, params, ctx(this.creds?.accessToken))
     }
   }
@@ -159,13 +218,16 @@ export class MatrixClient {
   // ---------------------------------------------------------------------------------------------
   // Endpoints
 
-  /** GET /versions (cached: discovery usually supplies it). */
+  /** GET /versions (learnt once per server and kept: discovery usually supplies it). */
   async versions(options: CallOptions = {}): Promise<ServerVersions> {
     return this.versionsForPaths(options)
   }
 
-  loginFlows(options?: CallOptions): Promise<LoginFlow[]> {
-    return this.send(loginFlows, undefined, options)
+  /** GET /login; a flow's flags are signals for choosing paths (PathHistory.stableSignals). */
+  async loginFlows(options?: CallOptions): Promise<LoginFlow[]> {
+    const flows = await this.send(loginFlows, undefined, options)
+    this.servers.noteSignals(this.baseUrl, loginFlowSignals(flows))
+    return flows
   }
 
   /** POST /login. The session is adopted by this client (onCredentials is not called: persist the result). */
@@ -230,8 +292,11 @@ export class MatrixClient {
     return this.renew(undefined)
   }
 
-  capabilities(options?: CallOptions): Promise<Capabilities> {
-    return this.send(capabilities, undefined, options)
+  /** GET /capabilities; each enabled one is a signal for choosing paths (PathHistory.stableSignals). */
+  async capabilities(options?: CallOptions): Promise<Capabilities> {
+    const caps = await this.send(capabilities, undefined, options)
+    this.servers.noteSignals(this.baseUrl, capabilitySignals(caps))
+    return caps
   }
 
   devices(options?: CallOptions): Promise<Device[]> {
@@ -285,18 +350,38 @@ export class MatrixClient {
   // ---------------------------------------------------------------------------------------------
   // Internals
 
-  private async versionsForPaths(options: CallOptions): Promise<ServerVersions> {
-    if (this.serverVersions) return this.serverVersions
-    // Fetched without a token: a stale token must not make the version check itself fail.
-    this.versionsInFlight ??= this.transport
-      .send(versionsEndpoint, undefined, { baseUrl: this.baseUrl, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) })
-      .then((v) => (this.serverVersions = v))
-      .finally(() => (this.versionsInFlight = null))
-    return this.versionsInFlight
+  private versionsForPaths(options: CallOptions): Promise<ServerVersions> {
+    return this.servers.learn(this.baseUrl, () => this.fetchVersions(options))
+  }
+
+  /** Fetched without a token: a stale token must not make the version check itself fail. */
+  private fetchVersions(options: CallOptions): Promise<ServerVersions> {
+    return this.transport.send(versionsEndpoint, undefined, {
+      baseUrl: this.baseUrl,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    })
+  }
+
+  /** Adopts the stored credentials when they are not the ones holding `token`. True if adopted. */
+  private async adoptStored(token: string | undefined): Promise<boolean> {
+    if (!this.storedCredentials) return false
+    let stored: Credentials | null
+    try {
+      stored = await this.storedCredentials()
+    } catch {
+      return false
+    }
+    if (!stored || stored.accessToken === token) return false
+    // Someone in this process moved on meanwhile: theirs is the newest.
+    if (this.creds && this.creds.accessToken !== token) return true
+    this.creds = { ...stored }
+    return true
   }
 
   private withUia<P, R>(endpoint: Endpoint<P, R>, params: (auth: AuthDict | undefined) => P, uia: UiaOptions, options: CallOptions): Promise<R> {
-    const r0 = this.serverVersions ? isR0Only(this.serverVersions) : false
+    const known = this.servers.versions(this.baseUrl)
+    const r0 = known ? isR0Only(known) : false
     return runUia((auth) => this.send(endpoint, params(auth), options), uia, {
       endpoint: endpoint.name,
       host: this.host,
@@ -338,7 +423,7 @@ export class MatrixClient {
   /** After M_UNKNOWN_TOKEN: renew once for everyone who saw the same token fail. */
   private async renewAfterRejection(token: string | undefined, rejection: MatrixError): Promise<void> {
     try {
-      await this.renew(token)
+      await this.renew(token, true)
     } catch (e) {
       if (isMatrixError(e, 'logged-out') && e.endpoint === 'refresh') {
         // The spec: soft logout only if the refresh failure says soft_logout: true.
@@ -355,11 +440,15 @@ export class MatrixClient {
    * Single-flight renewal. `failedToken` is the access token the caller saw rejected (or found
    * expiring); if the session has moved on since, the renewal already happened and is not repeated.
    */
-  private renew(failedToken: string | undefined): Promise<Credentials> {
+  private renew(failedToken: string | undefined, storeChecked = false): Promise<Credentials> {
     if (this.refreshing) return this.refreshing
     const current = this.creds
     if (failedToken !== undefined && current && current.accessToken !== failedToken) return Promise.resolve({ ...current })
-    this.refreshing = this.doRenew().finally(() => (this.refreshing = null))
+    this.refreshing = (async () => {
+      // A refresh token is used once: if another process already renewed, never replay ours.
+      if (!storeChecked && current && (await this.adoptStored(current.accessToken)) && this.creds) return { ...this.creds }
+      return this.doRenew()
+    })().finally(() => (this.refreshing = null))
     return this.refreshing
   }
 
@@ -368,8 +457,8 @@ export class MatrixClient {
     if (!current?.refreshToken) {
       throw new MatrixError({ kind: 'logged-out', endpoint: 'refresh', host: this.host, message: `The session on ${this.host} cannot be renewed: it has no refresh token; sign in again.` })
     }
-    const versions = await this.versionsForPaths({})
-    const r = await this.transport.send(refresh, { refreshToken: current.refreshToken }, { baseUrl: this.baseUrl, versions, secrets: [current.accessToken] })
+    const [path] = this.pathsFor(refresh, {})
+    const r = await this.transport.send(refresh, { refreshToken: current.refreshToken }, { baseUrl: this.baseUrl, path, secrets: [current.accessToken] })
     const next: Credentials = { accessToken: r.accessToken, refreshToken: r.refreshToken ?? current.refreshToken }
     if (r.expiresInMs !== undefined) next.expiresAt = this.transport.now() + r.expiresInMs
     if (this.onCredentials) {
@@ -395,6 +484,16 @@ export class MatrixClient {
 
 function isVersionList(v: ServerVersions | readonly string[]): v is readonly string[] {
   return Array.isArray(v)
+}
+
+function capabilitySignals(caps: Capabilities): string[] {
+  return Object.entries(caps.raw)
+    .filter(([, value]) => typeof value === 'object' && value !== null && (value as { enabled?: unknown }).enabled === true)
+    .map(([name]) => `capability:${name}`)
+}
+
+function loginFlowSignals(flows: readonly LoginFlow[]): string[] {
+  return flows.some((f) => f.getLoginToken === true) ? ['login-flow:get_login_token'] : []
 }
 
 /** mxc://server/mediaId → its parts, or null. */

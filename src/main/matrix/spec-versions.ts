@@ -42,7 +42,18 @@ export interface PathHistory {
   readonly stable: Readonly<Record<string, string>>
   /** Path used before stabilisation, by servers that advertise the feature flag but not the version. */
   readonly unstable?: { readonly feature: string; readonly path: string }
+  /**
+   * Signals besides /versions that the server serves the newest stable path: servers ship an
+   * endpoint (and its capability or login-flow flag) before they advertise its spec version
+   * (REAL-SERVERS.md: Synapse 1.97 says v1.6 yet serves v1 get_token). Spelled as ServerSignals
+   * records them: `capability:<name>` for a capability that is `{enabled: true}`,
+   * `login-flow:<flag>` for a flag set on a login flow.
+   */
+  readonly stableSignals?: readonly string[]
 }
+
+/** What a server said besides /versions, as `capability:<name>` and `login-flow:<flag>` strings. */
+export type ServerSignals = ReadonlySet<string>
 
 function stableEntries(history: PathHistory): Array<[SpecVersion, string]> {
   return Object.entries(history.stable)
@@ -59,13 +70,15 @@ function stableEntries(history: PathHistory): Array<[SpecVersion, string]> {
  * answer endpoints newer than the versions they advertise (REAL-SERVERS.md), and a server that does
  * not answers 404 M_UNRECOGNIZED, which the caller reports as unsupported.
  * Unknown versions (`null`) mean "assume the newest", which is what /versions itself needs.
+ * A signal the history names (a capability, a login-flow flag) wins over the versions.
  */
-export function selectPath(history: PathHistory, server: ServerVersions | null): string {
+export function selectPath(history: PathHistory, server: ServerVersions | null, signals?: ServerSignals): string {
   const entries = stableEntries(history)
   const oldest = entries[0]
   const newest = entries[entries.length - 1]
   if (!oldest || !newest) throw new Error('an endpoint needs at least one stable path')
   if (!server) return newest[1]
+  if (signals && history.stableSignals?.some((s) => signals.has(s))) return newest[1]
   const serverNewest = newestVersion(server)
   if (serverNewest) {
     let chosen: string | null = null
@@ -74,4 +87,22 @@ export function selectPath(history: PathHistory, server: ServerVersions | null):
   }
   if (history.unstable && server.unstableFeatures[history.unstable.feature] === true) return history.unstable.path
   return serverNewest ? oldest[1] : newest[1]
+}
+
+/**
+ * The paths worth trying on this server, in order: the choice of selectPath, then the one other
+ * path worth a single try when the first answers 404/405 M_UNRECOGNIZED — the stable path after
+ * the unstable one and back, else the other end of the stable history (v3 after r0 and back).
+ */
+export function pathChoices(history: PathHistory, server: ServerVersions | null, signals?: ServerSignals): string[] {
+  const first = selectPath(history, server, signals)
+  const entries = stableEntries(history)
+  const oldest = entries[0]![1]
+  const newest = entries[entries.length - 1]![1]
+  const unstable = history.unstable?.path
+  let other: string | undefined
+  if (first === unstable) other = newest
+  else if (unstable !== undefined) other = unstable
+  else other = first === newest ? oldest : newest
+  return other === first ? [first] : [first, other]
 }

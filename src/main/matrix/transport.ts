@@ -32,6 +32,8 @@ export interface SendContext {
   baseUrl: string
   /** What the server advertised; null or absent = assume the newest paths. */
   versions?: ServerVersions | null
+  /** The path template to use, chosen by the caller from the endpoint's history (wins over `versions`). */
+  path?: string
   accessToken?: string
   signal?: AbortSignal
   /** Overrides the transport's total timeout for this call. */
@@ -101,9 +103,9 @@ export class Transport {
   }
 
   /** The URL this call goes to. Path parameters are percent-encoded; the token is never in it. */
-  url<P>(endpoint: Endpoint<P, unknown>, params: P, ctx: Pick<SendContext, 'baseUrl' | 'versions'>): URL {
+  url<P>(endpoint: Endpoint<P, unknown>, params: P, ctx: Pick<SendContext, 'baseUrl' | 'versions' | 'path'>): URL {
     const parts = endpoint.request(params)
-    const template = selectPath(endpoint.history, endpoint.unversioned ? null : (ctx.versions ?? null))
+    const template = ctx.path ?? selectPath(endpoint.history, endpoint.unversioned ? null : (ctx.versions ?? null))
     const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = parts.path?.[name]
       if (value === undefined) throw new Error(`${endpoint.name}: no value for path parameter ${name}`)

@@ -52,6 +52,15 @@ describe('generateLoginToken', () => {
     expect(error.message).toMatch(/^localhost asks you to wait 5\d seconds before making another login token\.$/)
   })
 
+  it('makes one on a server that advertises only v1.6 but serves the stable path, as Synapse 1.97 does', async () => {
+    h = await startHarness({ hs: { profile: 'synapse-1.97' } })
+    const alice = await h.addAlice()
+    const made = await h.service.generateLoginToken({ accountId: alice.id, auth: { type: 'password', password: PASSWORDS.alice } })
+    expect(parseLoginPayload(made.payload)).toMatchObject({ token: made.token, userId: '@alice:localhost' })
+    const signedIn = await h.service.addWithLoginToken({ payload: made.payload })
+    expect(signedIn.userId).toBe('@alice:localhost')
+  })
+
   it('says in one sentence why a server without login tokens cannot make one', async () => {
     h = await startHarness({ hs: { flows: { getLoginToken: false }, capabilitiesGetLoginToken: false } })
     const alice = await h.addAlice()

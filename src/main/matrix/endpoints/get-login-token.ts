@@ -18,6 +18,8 @@ export const getLoginToken = defineEndpoint({
   history: {
     stable: { '1.7': '/_matrix/client/v1/login/get_token' },
     unstable: { feature: 'org.matrix.msc3882', path: '/_matrix/client/unstable/org.matrix.msc3882/login/get_token' },
+    // Both were born with the stable path in v1.7 (MSC3882's own were prefixed org.matrix.msc3882).
+    stableSignals: ['capability:m.get_login_token', 'login-flow:get_login_token'],
   },
   auth: 'required',
   rateLimited: true,
