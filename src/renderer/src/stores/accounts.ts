@@ -354,7 +354,23 @@ export const useAccounts = defineStore('accounts', () => {
 
   api().on('accountsChanged', refresh)
 
+  /**
+   * A latchkey://login?… link opened from outside (issue 9 §5): it only fills the "Sign in with a
+   * login token" form; the person signs in there, or not.
+   */
+  const loginLink = ref<string | null>(null)
+  api().on('loginLink', ({ payload }) => {
+    loginLink.value = payload
+  })
+  function takeLoginLink(): string | null {
+    const link = loginLink.value
+    loginLink.value = null
+    return link
+  }
+
   return {
+    loginLink,
+    takeLoginLink,
     list,
     ordered,
     active,

@@ -1,0 +1,64 @@
+// @vitest-environment happy-dom
+// A latchkey://login?… link opened from outside (issue 9 §5): main sends the loginLink event, the
+// window opens "Sign in with a login token" with the code filled in, and nothing is signed in
+// until the person clicks.
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import App from '../App.vue'
+import { useBridge } from '../api'
+import { fakeBridge, makeAccount, makeSnapshot, type FakeBridge } from '../testing/fakeBridge'
+
+let fake: FakeBridge
+let wrapper: VueWrapper | undefined
+
+const alice = makeAccount({ userId: '@alice:example.org', displayName: 'Alice', order: 0 })
+const LINK = 'latchkey://login?hs=https%3A%2F%2Fmatrix.example.org&token=one-time-code&user=%40alice%3Aexample.org'
+
+async function mountApp(): Promise<VueWrapper> {
+  fake = fakeBridge({
+    listAccounts: () => makeSnapshot([alice], alice.id),
+    listDevices: () => [],
+    addWithLoginToken: () => makeAccount({ userId: '@alice:example.org', deviceId: 'NEWDEVICE' }),
+  })
+  useBridge(fake.bridge)
+  setActivePinia(createPinia())
+  wrapper = mount(App, { attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+beforeEach(() => {
+  document.body.innerHTML = ''
+})
+afterEach(() => wrapper?.unmount())
+
+describe('a login link opened from outside', () => {
+  it('opens the login-token form with the code filled in, and signs in only on the person’s click', async () => {
+    const app = await mountApp()
+    fake.emit('loginLink', { payload: LINK })
+    await flushPromises()
+
+    const dialog = app.find('dialog')
+    expect(dialog.exists()).toBe(true)
+    expect(dialog.text()).toContain('Sign in with a login token')
+    expect((app.find('#token-input').element as HTMLTextAreaElement).value).toBe(LINK)
+    expect(fake.callsOf('addWithLoginToken')).toEqual([])
+
+    await app.find('form.token-form').trigger('submit')
+    await flushPromises()
+    expect(fake.callsOf('addWithLoginToken')).toEqual([{ payload: LINK }])
+  })
+
+  it('fills the form that is already open when a second link comes', async () => {
+    const app = await mountApp()
+    fake.emit('loginLink', { payload: LINK })
+    await flushPromises()
+    const second = LINK.replace('one-time-code', 'another-code')
+    fake.emit('loginLink', { payload: second })
+    await flushPromises()
+    expect(app.findAll('dialog')).toHaveLength(1)
+    expect((app.find('#token-input').element as HTMLTextAreaElement).value).toBe(second)
+    expect(fake.callsOf('addWithLoginToken')).toEqual([])
+  })
+})
