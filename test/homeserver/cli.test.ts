@@ -33,3 +33,26 @@ describe('npm run homeserver', () => {
     }
   })
 })
+
+describe('npm run homeserver -- --oauth', () => {
+  it('starts the OAuth 2.0 issuer beside the homeserver and announces it in auth_metadata', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/homeserver/cli.ts', '--port', '0', '--oauth', '--user', 'alice:wonderland'], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      await expect.poll(() => output, { timeout: 15_000 }).toContain('Press Ctrl+C to stop.')
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!
+      const issuer = /OAuth 2\.0 issuer at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output)![1]!
+      const metadata = (await (await fetch(`${url}/_matrix/client/v1/auth_metadata`)).json()) as Record<string, unknown>
+      expect(metadata['issuer']).toBe(issuer)
+      child.kill('SIGINT')
+      expect(await exited).toBe(0)
+    } finally {
+      child.kill('SIGKILL')
+    }
+  })
+})

@@ -1,4 +1,4 @@
-import type { HomeserverOptions, IdentityProviderSeed, IdpFailure, ServerProfile } from './types'
+import type { HomeserverOptions, IdentityProviderSeed, IdpFailure, OAuthProfile, ServerProfile } from './types'
 
 // Options with their defaults filled in, so handlers never repeat a default.
 
@@ -26,6 +26,32 @@ export interface HomeserverConfig {
   wellKnown: unknown | null | undefined
   capabilitiesGetLoginToken: boolean
   idpFailure: IdpFailure | null
+  /** OAuth mode (null: the legacy API only). */
+  oauth: OAuthConfig | null
+}
+
+export interface OAuthConfig {
+  profile: OAuthProfile
+  deviceGrant: boolean
+  accessTokenTtlSeconds: number
+  deviceCodeTtlSeconds: number
+  deviceIntervalSeconds: number
+  slowDownPolls: number
+  enforceInterval: boolean
+}
+
+function resolveOAuth(options: HomeserverOptions): OAuthConfig | null {
+  if (!options.oauth) return null
+  const o = options.oauth === true ? {} : options.oauth
+  return {
+    profile: o.profile ?? 'auth-metadata',
+    deviceGrant: o.deviceGrant ?? true,
+    accessTokenTtlSeconds: o.accessTokenTtlSeconds ?? 300,
+    deviceCodeTtlSeconds: o.deviceCodeTtlSeconds ?? 600,
+    deviceIntervalSeconds: o.deviceIntervalSeconds ?? 5,
+    slowDownPolls: o.slowDownPolls ?? 0,
+    enforceInterval: o.enforceInterval ?? true,
+  }
 }
 
 export const DEFAULT_VERSIONS = ['r0.6.1', 'v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11', 'v1.12']
@@ -49,7 +75,9 @@ export function resolveConfig(given: HomeserverOptions): HomeserverConfig {
   const options: HomeserverOptions = { ...profile, ...given, flows: { ...profile.flows, ...given.flows } }
   const versions = options.versions ?? DEFAULT_VERSIONS
   const r0Only = versions.length > 0 && versions.every((v) => v.startsWith('r0.'))
-  const mas = options.mas ?? false
+  const oauth = resolveOAuth(options)
+  // OAuth mode is a server run by MAS: its legacy API is the compatibility layer.
+  const mas = options.mas ?? oauth !== null
   const flows = options.flows ?? {}
   // MAS has no /login/get_token and old r0 servers predate it (spec v1.7).
   const getLoginToken = flows.getLoginToken ?? (!mas && !r0Only)
@@ -75,5 +103,6 @@ export function resolveConfig(given: HomeserverOptions): HomeserverConfig {
     wellKnown: options.wellKnown,
     capabilitiesGetLoginToken: options.capabilitiesGetLoginToken ?? getLoginToken,
     idpFailure: options.idpFailure ?? null,
+    oauth,
   }
 }

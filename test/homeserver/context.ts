@@ -1,6 +1,7 @@
 import type { HomeserverConfig } from './config'
 import type { Reply } from './reply'
 import type { AccessToken, HomeserverState, User } from './state'
+import type { OAuthIssuer } from './oauth/issuer'
 import type { EndpointName } from './types'
 
 export interface Homeserver {
@@ -8,6 +9,8 @@ export interface Homeserver {
   readonly state: HomeserverState
   /** http://127.0.0.1:<port>, no trailing slash. */
   readonly baseUrl: string
+  /** OAuth mode: the issuer (null otherwise). */
+  readonly oauth: OAuthIssuer | null
 }
 
 export interface RequestContext {

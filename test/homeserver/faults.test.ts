@@ -36,6 +36,9 @@ function probes(session: Session): Record<EndpointName, Probe> {
     ssoRedirect: { method: 'GET', path: '/_matrix/client/v3/login/sso/redirect?redirectUrl=http%3A%2F%2F127.0.0.1%3A9%2Fsso' },
     ssoFallback: { method: 'GET', path: '/_matrix/client/v3/auth/m.login.sso/fallback/web?session=x' },
     identityProvider: { method: 'GET', path: '/_test/idp/test-idp?redirectUrl=http%3A%2F%2F127.0.0.1%3A9%2Fsso' },
+    authMetadataUnstable: { method: 'GET', path: '/_matrix/client/unstable/org.matrix.msc2965/auth_metadata' },
+    authIssuer: { method: 'GET', path: '/_matrix/client/unstable/org.matrix.msc2965/auth_issuer' },
+    accountPage: { method: 'GET', path: '/account/' },
   }
 }
 

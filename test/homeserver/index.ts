@@ -1,7 +1,10 @@
 import { resolveConfig } from './config'
 import type { Route } from './context'
 import { deviceRoutes } from './routes/devices'
+import { OAuthIssuer } from './oauth/issuer'
+import { STABLE_API, UNSTABLE_API } from './oauth/scopes'
 import { discoveryRoutes } from './routes/discovery'
+import { ACCOUNT_PAGE, oauthRoutes } from './routes/oauth'
 import { profileRoutes } from './routes/profile'
 import { sessionRoutes } from './routes/session'
 import { ssoRoutes } from './routes/sso'
@@ -12,7 +15,7 @@ import { completeStage } from './uia'
 
 export type * from './types'
 
-const ROUTES: Route[] = [...discoveryRoutes, ...sessionRoutes, ...deviceRoutes, ...profileRoutes, ...ssoRoutes]
+const ROUTES: Route[] = [...discoveryRoutes, ...sessionRoutes, ...deviceRoutes, ...profileRoutes, ...ssoRoutes, ...oauthRoutes]
 
 /** Starts an in-memory homeserver on 127.0.0.1 (see notes/homeserver-api.md for the contract). */
 export async function startHomeserver(options: HomeserverOptions = {}): Promise<TestHomeserver> {
@@ -21,6 +24,35 @@ export async function startHomeserver(options: HomeserverOptions = {}): Promise<
   for (const seed of options.users ?? []) state.addUser(seed)
   const front = new HttpFront(config, state, ROUTES)
   await front.listen(config.port)
+  let issuer: OAuthIssuer | null = null
+  if (config.oauth) {
+    const o = config.oauth
+    issuer = new OAuthIssuer({
+      serverName: config.serverName,
+      state,
+      accountManagementUri: () => `${front.baseUrl}${ACCOUNT_PAGE}`,
+      accessTokenTtlSeconds: o.accessTokenTtlSeconds,
+      deviceGrant: o.deviceGrant,
+      deviceCodeTtlSeconds: o.deviceCodeTtlSeconds,
+      deviceIntervalSeconds: o.deviceIntervalSeconds,
+      slowDownPolls: o.slowDownPolls,
+      enforceInterval: o.enforceInterval,
+      apiScopes: o.profile === 'well-known' ? [UNSTABLE_API] : [STABLE_API, UNSTABLE_API],
+    })
+    // Revoking an OAuth session ends its device (REAL-SERVERS.md: Synapse with MSC3861).
+    issuer.onGrantRevoked = (accountId, deviceId) => {
+      const user = state.users.get(accountId)
+      if (user) state.deleteDevice(user, deviceId)
+    }
+    try {
+      await issuer.listen()
+    } catch (error) {
+      await front.close()
+      throw error
+    }
+    front.oauth = issuer
+  }
+  const oauth = issuer
 
   const tokensOf = (localpart: string | undefined, deviceId?: string) =>
     [...state.accessTokens.values()].filter(
@@ -31,7 +63,9 @@ export async function startHomeserver(options: HomeserverOptions = {}): Promise<
     url: front.baseUrl,
     serverName: config.serverName,
     requests: front.requests,
-    close: () => front.close(),
+    close: async () => {
+      await Promise.all([front.close(), oauth?.close()])
+    },
     setFault: (endpoint, fault) => front.faults.set(endpoint, fault),
     rateLimit: (endpoint, times, retryAfterMs, style = 'both') => {
       if (times <= 0) front.rateLimits.delete(endpoint)
@@ -68,6 +102,19 @@ export async function startHomeserver(options: HomeserverOptions = {}): Promise<
     mintLoginToken: (localpart) => state.mintLoginToken(state.requireUser(localpart).localpart, config.loginTokenLifetimeMs).token,
     clearRequests: () => void front.requests.splice(0),
     setIdpFailure: (failure) => void (config.idpFailure = failure),
+    ...(oauth
+      ? {
+          oauth: {
+            issuer: oauth.issuer,
+            registrations: oauth.registrations,
+            clientIds: () => oauth.clientIds(),
+            forgetClients: () => oauth.forgetClients(),
+            liveRefreshTokens: () => oauth.liveRefreshTokens(),
+            endDevice: (localpart: string, deviceId: string) => oauth.endDevice(localpart, deviceId),
+            slowDownNextPolls: (count: number) => oauth.slowDownNextPolls(count),
+          },
+        }
+      : {}),
     completeUiaSession: (sessionId) => {
       const session = state.uiaSessions.get(sessionId)
       if (!session) throw new Error('The test homeserver has no such UIA session.')

@@ -6,7 +6,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
-function page(title: string, main: string, script = ''): string {
+export function page(title: string, main: string, script = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -84,4 +84,50 @@ export function fallbackDonePage(): string {
     '<p role="status">Done. You can close this window and return to the application.</p>',
     `if (window.onAuthDone) { window.onAuthDone(); } else if (window.opener && window.opener.postMessage) { window.opener.postMessage("authDone", "*"); }`,
   )
+}
+
+export interface OAuthLoginPageInput {
+  action: string
+  serverName: string
+  clientName: string
+  /** 'login': an existing account; 'create': a new one (prompt=create); 'consent': already signed in. */
+  mode: 'login' | 'create' | 'consent'
+  username?: string
+  problem?: string
+}
+
+/** The OAuth issuer's sign-in page: one form, so signing in and allowing the client is one step. */
+export function oauthLoginPage(input: OAuthLoginPageInput): string {
+  const title =
+    input.mode === 'create' ? `Create an account on ${input.serverName}`
+    : input.mode === 'consent' ? `Allow ${input.clientName}`
+    : `Sign in to ${input.serverName}`
+  const fields =
+    input.mode === 'consent'
+      ? ''
+      : `<label for="username">Username</label>
+<input id="username" name="username" autocomplete="username" value="${escapeHtml(input.username ?? '')}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="${input.mode === 'create' ? 'new-password' : 'current-password'}" value="">`
+  return page(
+    title,
+    `<p>${escapeHtml(input.clientName)} asks to use your account on ${escapeHtml(input.serverName)}.</p>
+${input.problem ? `<p role="alert">${escapeHtml(input.problem)}</p>` : ''}
+<form method="post" action="${escapeHtml(input.action)}">
+${fields}
+<div class="actions">
+<button type="submit" name="decision" value="continue">Continue</button>
+<button type="submit" name="decision" value="cancel">Cancel</button>
+</div>
+</form>`,
+  )
+}
+
+/** The device flow's pages: oidc-provider's own form (hidden fields) with our buttons inside it. */
+export function deviceCodePage(title: string, message: string, form: string, problem?: string): string {
+  const withButtons = form.replace(
+    '</form>',
+    `<div class="actions"><button type="submit" name="decision" value="continue">Continue</button></div>\n</form>`,
+  )
+  return page(title, `<p>${escapeHtml(message)}</p>\n${problem ? `<p role="alert">${escapeHtml(problem)}</p>\n` : ''}${withButtons}`)
 }

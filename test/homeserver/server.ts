@@ -5,7 +5,9 @@ import type { Homeserver, RequestContext, Route } from './context'
 import { applyFault, FaultSwitch } from './faults'
 import { limitExceeded, matrixError, MatrixReply, type Reply } from './reply'
 import { Router } from './router'
-import type { HomeserverState } from './state'
+import type { OAuthIssuer } from './oauth/issuer'
+import { deviceOfScope, grantsApi } from './oauth/scopes'
+import type { AccessToken, HomeserverState, TokenLookup } from './state'
 import type { EndpointName, RecordedRequest } from './types'
 
 // The HTTP side: reads the request, applies faults and rate limits, resolves the access token,
@@ -27,6 +29,7 @@ export class HttpFront implements Homeserver {
   readonly rateLimits = new Map<EndpointName, RateLimit>()
   readonly requests: RecordedRequest[] = []
   baseUrl = ''
+  oauth: OAuthIssuer | null = null
   private readonly router: Router
   private readonly server: Server
   private readonly sockets = new Set<Socket>()
@@ -132,7 +135,7 @@ export class HttpFront implements Homeserver {
         form: new URLSearchParams(),
         ip: req.socket.remoteAddress ?? '127.0.0.1',
       }
-      this.authenticate(req, route, ctx)
+      await this.authenticate(req, route, ctx)
       if (route.body === 'json') ctx.body = parseJsonObject(raw)
       if (route.body === 'form' && raw !== undefined) ctx.form = new URLSearchParams(raw.toString('utf8'))
       return await route.handle(ctx)
@@ -144,7 +147,7 @@ export class HttpFront implements Homeserver {
   }
 
   /** Only the Authorization header counts: spec v1.20 removed the access_token query parameter. */
-  private authenticate(req: IncomingMessage, route: Route, ctx: RequestContext): void {
+  private async authenticate(req: IncomingMessage, route: Route, ctx: RequestContext): Promise<void> {
     if (route.auth === 'none') return
     const header = req.headers.authorization
     const bearer = header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
@@ -152,7 +155,8 @@ export class HttpFront implements Homeserver {
       if (route.auth === 'optional' && header === undefined) return
       throw new MatrixReply(matrixError(401, 'M_MISSING_TOKEN', 'Missing access token.'))
     }
-    const found = this.state.lookupAccessToken(bearer)
+    let found = this.state.lookupAccessToken(bearer)
+    if (found.kind === 'unknown' && this.oauth) found = await this.introspect(bearer)
     if (found.kind === 'unknown') {
       throw new MatrixReply(matrixError(401, 'M_UNKNOWN_TOKEN', 'Unrecognised access token.', { soft_logout: false }))
     }
@@ -165,6 +169,25 @@ export class HttpFront implements Homeserver {
     this.state.noteUsed(found.token.predecessor)
     this.state.touchDevice(found.token, ctx.ip)
     ctx.auth = { user: found.user, token: found.token }
+  }
+
+  /**
+   * An access token of the OAuth issuer, as Synapse accepts MAS's: introspected at every use (so
+   * revocation is immediate), its device taken from the scope and created on first use. A token
+   * without the API scope this server understands is unknown, as on Synapse 1.97.
+   */
+  private async introspect(token: string): Promise<TokenLookup> {
+    const oauth = this.config.oauth
+    if (!this.oauth || !oauth) return { kind: 'unknown' }
+    const answer = await this.oauth.introspect(token)
+    if (!answer.active || answer.sub === undefined) return { kind: 'unknown' }
+    const deviceId = deviceOfScope(answer.scope)
+    if (deviceId === undefined || !grantsApi(answer.scope, oauth.profile === 'well-known' ? 'unstable' : 'both')) return { kind: 'unknown' }
+    const user = this.state.users.get(answer.sub)
+    if (!user) return { kind: 'unknown' }
+    this.state.ensureDevice(user, deviceId, undefined)
+    const access: AccessToken = { token, localpart: user.localpart, deviceId, softLoggedOut: false, oauth: true }
+    return { kind: 'valid', token: access, user }
   }
 
   private send(res: ServerResponse, record: RecordedRequest, reply: Reply): void {

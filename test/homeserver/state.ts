@@ -34,6 +34,8 @@ export interface AccessToken {
   refreshToken?: string
   /** The refresh token whose use created this pair: it dies when this pair is first used. */
   predecessor?: string
+  /** Issued by the OAuth issuer (accepted by introspection), not by /login. */
+  oauth?: true
 }
 
 export interface RefreshToken {

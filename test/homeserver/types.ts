@@ -52,6 +52,38 @@ export interface HomeserverOptions {
   capabilitiesGetLoginToken?: boolean
   /** How the built-in identity provider page ends a sign-in (see IdpFailure). Default: it succeeds. */
   idpFailure?: IdpFailure | null
+  /**
+   * OAuth 2.0 mode: oidc-provider on loopback is the issuer, its access tokens are accepted by
+   * introspection, and the legacy session endpoints answer as on a server run by MAS. `true` is
+   * the default profile.
+   */
+  oauth?: boolean | OAuthModeOptions
+}
+
+/**
+ * How the server says it uses OAuth 2.0:
+ * - 'auth-metadata': spec v1.15 and later, `GET /_matrix/client/v1/auth_metadata` (and its MSC2965
+ *   unstable twin);
+ * - 'auth-issuer': MSC2965 as deployed before v1.15, only `…/org.matrix.msc2965/auth_issuer`;
+ * - 'well-known': Synapse 1.97 with MSC3861, only `org.matrix.msc2965.authentication` in
+ *   /.well-known/matrix/client, `GET /login` 404, and only the unstable scopes accepted.
+ */
+export type OAuthProfile = 'auth-metadata' | 'auth-issuer' | 'well-known'
+
+export interface OAuthModeOptions {
+  profile?: OAuthProfile
+  /** Offer the device authorisation grant (RFC 8628). Default true. */
+  deviceGrant?: boolean
+  /** Access-token lifetime in seconds. Default 300 (MAS). */
+  accessTokenTtlSeconds?: number
+  /** Device-code lifetime in seconds. Default 600. */
+  deviceCodeTtlSeconds?: number
+  /** The `interval` of device authorisation answers, in seconds. Default 5. */
+  deviceIntervalSeconds?: number
+  /** Answer `slow_down` to this many device-code polls first. Default 0. */
+  slowDownPolls?: number
+  /** Answer `slow_down` to polls sooner than the interval. Default true. */
+  enforceInterval?: boolean
 }
 
 /**
@@ -67,6 +99,10 @@ export type EndpointName =
   | 'deleteDevices' | 'profile' | 'thumbnail' | 'authMetadata' | 'ssoRedirect' | 'ssoFallback'
   /** The built-in identity provider's page and its form submission (not a Matrix endpoint). */
   | 'identityProvider'
+  /** MSC2965's unstable endpoints (not in the spec's OpenAPI files). */
+  | 'authMetadataUnstable' | 'authIssuer'
+  /** The account management web page (OAuth mode; not a Matrix endpoint). */
+  | 'accountPage'
 
 export type Fault =
   | { kind: 'latency'; ms: number }
@@ -124,4 +160,22 @@ export interface TestHomeserver {
   setIdpFailure(failure: IdpFailure | null): void
   /** Marks every stage of a UIA session complete, as if the person finished the fallback page. */
   completeUiaSession(sessionId: string): void
+  /** OAuth mode only: the issuer, for tests that look at registrations or end sessions there. */
+  readonly oauth?: TestIssuer
+}
+
+export interface TestIssuer {
+  /** The issuer identifier, with a trailing slash. */
+  readonly issuer: string
+  /** The JSON bodies of the dynamic client registrations received, oldest first. */
+  readonly registrations: ReadonlyArray<Record<string, unknown>>
+  clientIds(): string[]
+  /** Forgets every registered client, as a server that prunes idle registrations does. */
+  forgetClients(): void
+  /** Refresh tokens not yet rotated or revoked. */
+  liveRefreshTokens(): number
+  /** Ends a device's tokens at the issuer (as the account page's sign-out does). */
+  endDevice(localpart: string, deviceId: string): Promise<void>
+  /** Answer `slow_down` to the next `count` device-code polls. */
+  slowDownNextPolls(count: number): void
 }

@@ -251,7 +251,7 @@ export interface ExchangeRecord {
 }
 
 // Pages for a person's browser, not API operations of the OpenAPI files.
-const NOT_IN_OPENAPI = new Set(['identityProvider', 'ssoFallback'])
+const NOT_IN_OPENAPI = new Set(['identityProvider', 'ssoFallback', 'accountPage', 'authMetadataUnstable', 'authIssuer'])
 // A proposal's (MSC's) path before it was stabilised: servers that shipped early still serve it
 // and a client may try it (spec-versions.ts), but the spec has nothing to check it against.
 const UNSTABLE_PATH = /^\/_matrix\/client\/unstable\//

@@ -110,6 +110,50 @@ describe('discovering a server from what a person typed', () => {
     expect(d.getLoginToken).toBe(false)
   })
 
+  describe('the OAuth 2.0 API, by each way a server announces it', () => {
+    const paths = (hs: TestHomeserver) => hs.requests.map((r) => r.path)
+
+    it('prefers the stable auth_metadata, asking every way at once and the issuer nothing more', async () => {
+      const hs = await homeserver({ oauth: true })
+      const d = await discover(hs.url, opts)
+      expect(d.oauth).toMatchObject({ offered: true, source: 'auth_metadata', accountManagementUrl: `${hs.url}/account/` })
+      expect(d.oauth.metadata?.issuer).toBe(hs.oauth!.issuer)
+      expect(d.oauth.metadata?.deviceAuthorizationEndpoint).toEqual(expect.any(String))
+      expect(paths(hs)).toEqual(
+        expect.arrayContaining([
+          '/_matrix/client/v1/auth_metadata',
+          '/_matrix/client/unstable/org.matrix.msc2965/auth_metadata',
+          '/_matrix/client/unstable/org.matrix.msc2965/auth_issuer',
+          '/_matrix/client/v3/login',
+        ]),
+      )
+      expect(d.warnings).toEqual([])
+    })
+
+    it('follows MSC2965’s auth_issuer to the issuer’s OpenID discovery document', async () => {
+      const hs = await homeserver({ oauth: { profile: 'auth-issuer' } })
+      const d = await discover(hs.url, opts)
+      expect(d.oauth).toMatchObject({ offered: true, source: 'auth_issuer', accountManagementUrl: `${hs.url}/account/` })
+      expect(d.oauth.metadata?.tokenEndpoint).toBe(`${hs.oauth!.issuer}token`)
+    })
+
+    it('finds it in the well-known file alone (Synapse 1.97), where GET /login is 404 and only unstable scopes are listed', async () => {
+      const hs = await homeserver({ oauth: { profile: 'well-known' } })
+      const d = await discover(hs.url, opts)
+      expect(d.oauth).toMatchObject({ offered: true, source: 'well_known' })
+      expect(d.legacyApi).toBe(false)
+      expect(d.oauth.metadata?.scopesSupported).toEqual(['openid', 'urn:matrix:org.matrix.msc2967.client:api:*'])
+      expect(d.warnings).toEqual([])
+    })
+
+    it('asks nothing of an issuer on an ordinary server, and offers no OAuth there', async () => {
+      const hs = await homeserver()
+      const d = await discover(hs.url, opts)
+      expect(d.oauth).toEqual({ offered: false })
+      expect(hs.requests.filter((r) => r.status === 200).map((r) => r.endpoint).sort()).toEqual(['loginFlows', 'versions', 'wellKnown'])
+    })
+  })
+
   it('reads an r0-only server through the r0 paths and says it is old', async () => {
     const hs = await homeserver({ versions: ['r0.5.0', 'r0.6.1'] })
     const d = await discover(hs.url, opts)

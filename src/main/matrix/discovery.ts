@@ -4,7 +4,10 @@
 
 import { accountManagementUrl } from './account-management'
 import {
+  authIssuer as authIssuerEndpoint,
   authMetadata as authMetadataEndpoint,
+  authMetadataUnstable as authMetadataUnstableEndpoint,
+  openIdConfiguration as openIdConfigurationEndpoint,
   capabilities as capabilitiesEndpoint,
   loginFlows as loginFlowsEndpoint,
   versions as versionsEndpoint,
@@ -57,6 +60,8 @@ export interface Discovery {
   capabilities: { getLoginToken: boolean } | null
   oauth: {
     offered: boolean
+    /** Where the server said so, newest way first (see discoverOAuth). */
+    source?: OAuthSource
     accountManagementUrl?: string
     accountManagementActions?: string[]
     /** The full metadata, for the OAuth 2.0 sign-in. */
@@ -65,6 +70,14 @@ export interface Discovery {
   /** Sentences worth showing. */
   warnings: string[]
 }
+
+/**
+ * How a server says it uses OAuth 2.0, in the order Latchkey prefers them: spec v1.15's
+ * auth_metadata; MSC2965's unstable auth_metadata; MSC2965's auth_issuer, then OpenID discovery
+ * at the issuer; and, on the oldest deployments (Synapse 1.97 with MSC3861), only the
+ * `org.matrix.msc2965.authentication` key of the well-known file.
+ */
+export type OAuthSource = 'auth_metadata' | 'unstable_auth_metadata' | 'auth_issuer' | 'well_known'
 
 export interface DiscoverOptions {
   transport?: Transport | TransportOptions
@@ -143,9 +156,13 @@ export async function discover(input: string, options: DiscoverOptions = {}): Pr
       return { ok: false, error: e }
     }
   }
-  const [flowsResult, metadataResult, capabilitiesResult] = await Promise.all([
+  // All asked at once: an ordinary server costs no more round trips than the slowest of them.
+  // auth_metadata is asked at its stable path whatever /versions says (it predates nothing).
+  const [flowsResult, metadataResult, unstableMetadataResult, issuerResult, capabilitiesResult] = await Promise.all([
     settle(transport.send(loginFlowsEndpoint, undefined, ctx)),
-    settle(transport.send(authMetadataEndpoint, undefined, ctx)),
+    settle(transport.send(authMetadataEndpoint, undefined, { ...ctx, versions: null })),
+    settle(transport.send(authMetadataUnstableEndpoint, undefined, ctx)),
+    settle(transport.send(authIssuerEndpoint, undefined, ctx)),
     options.accessToken ? settle(transport.send(capabilitiesEndpoint, undefined, { ...ctx, accessToken: options.accessToken })) : Promise.resolve(null),
   ])
 
@@ -164,14 +181,21 @@ export async function discover(input: string, options: DiscoverOptions = {}): Pr
   }
 
   const oauth: Discovery['oauth'] = { offered: false }
-  if (metadataResult.ok) {
-    const m = metadataResult.value
+  const chosen = await chooseOAuth(
+    transport,
+    { stable: metadataResult, unstable: unstableMetadataResult, issuer: issuerResult, wellKnown: found?.authentication },
+    signal,
+    (warning) => warnings.push(warning),
+  )
+  if (chosen) {
+    const m = chosen.metadata
     oauth.offered = true
+    oauth.source = chosen.source
     oauth.metadata = m
-    const page = accountManagementUrl(m)
+    const page = accountManagementUrl(m) ?? chosen.account
     if (page) oauth.accountManagementUrl = page
     if (m.accountManagementActionsSupported) oauth.accountManagementActions = m.accountManagementActionsSupported
-  } else if (metadataResult.error.kind !== 'unsupported' && metadataResult.error.status !== 404) {
+  } else if (metadataResult.ok === false && metadataResult.error.kind !== 'unsupported' && metadataResult.error.status !== 404) {
     warnings.push(`Whether ${host} offers OAuth 2.0 sign-in could not be checked: ${embed(metadataResult.error.message)}`)
   }
 
@@ -217,4 +241,39 @@ export async function discover(input: string, options: DiscoverOptions = {}): Pr
   }
   if (found?.identityServerBaseUrl) result.wellKnown.identityServerBaseUrl = found.identityServerBaseUrl
   return result
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: MatrixError }
+
+/**
+ * The OAuth 2.0 metadata by the first way the server answered, in the order of OAuthSource. An
+ * issuer named without metadata (auth_issuer, the well-known key) costs one more request, to the
+ * issuer's OpenID discovery document, whose `issuer` must be the one named (OpenID Discovery §4.3).
+ */
+async function chooseOAuth(
+  transport: Transport,
+  answers: { stable: Settled<AuthMetadata>; unstable: Settled<AuthMetadata>; issuer: Settled<string>; wellKnown: { issuer: string; account?: string } | undefined },
+  signal: { signal?: AbortSignal },
+  warn: (sentence: string) => void,
+): Promise<{ source: OAuthSource; metadata: AuthMetadata; account?: string } | null> {
+  if (answers.stable.ok) return { source: 'auth_metadata', metadata: answers.stable.value }
+  if (answers.unstable.ok) return { source: 'unstable_auth_metadata', metadata: answers.unstable.value }
+  const named: { source: OAuthSource; issuer: string; account?: string } | null = answers.issuer.ok
+    ? { source: 'auth_issuer', issuer: answers.issuer.value }
+    : answers.wellKnown
+      ? { source: 'well_known', ...answers.wellKnown }
+      : null
+  if (!named) return null
+  try {
+    const metadata = await transport.send(openIdConfigurationEndpoint, undefined, { baseUrl: named.issuer, ...signal })
+    if (trimBaseUrl(metadata.issuer) !== trimBaseUrl(named.issuer)) {
+      warn(`The sign-in server ${hostOf(named.issuer)} describes itself as another server (${hostOf(metadata.issuer)}), so Latchkey does not use it.`)
+      return null
+    }
+    return named.account === undefined ? { source: named.source, metadata } : { source: named.source, metadata, account: named.account }
+  } catch (e) {
+    if (!(e instanceof MatrixError) || e.kind === 'cancelled') throw e
+    warn(`The sign-in server ${hostOf(named.issuer)} could not be read: ${embed(e.message)}`)
+    return null
+  }
 }

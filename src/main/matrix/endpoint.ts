@@ -23,6 +23,10 @@ export type EndpointName =
   | 'profile'
   | 'thumbnail'
   | 'authMetadata'
+  // issue 10 (OAuth 2.0): discovery before spec v1.15
+  | 'authMetadataUnstable'
+  | 'authIssuer'
+  | 'openIdConfiguration'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
 

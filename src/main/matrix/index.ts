@@ -4,7 +4,7 @@
 export { MatrixClient, parseMxc } from './client'
 export type { Credentials, LoginRequest, LoginResult, LoginToken, MatrixClientOptions, ThumbnailSize } from './client'
 export { discover } from './discovery'
-export type { Discovery, DiscoverOptions, WellKnownStatus } from './discovery'
+export type { Discovery, DiscoverOptions, OAuthSource, WellKnownStatus } from './discovery'
 export { MatrixError, isMatrixError, humanDuration } from './errors'
 export type { DiscoveryFailure, MatrixErrorInit, MatrixErrorKind } from './errors'
 export { Transport, defaultSleep, hostOf } from './transport'

@@ -5,6 +5,8 @@
 export interface FormChoice {
   /** Which button to press, by its value ("continue" or "cancel" on the test homeserver's pages). */
   decision?: string
+  /** How many forms to submit in a row (a sign-in page, then a confirmation). Default 1. */
+  forms?: number
   /** Values for the form's selects and inputs, by name (e.g. `user: '@alice:localhost'`). */
   fields?: Record<string, string>
 }
@@ -44,28 +46,50 @@ export function aPersonAtTheBrowser(choice: FormChoice = {}, afterMs?: number) {
   }
 }
 
-/** Visits `url`, submits the first form met with `choice`, follows redirects, and returns the last page. */
+/**
+ * Visits `url`, submits the first form met with `choice` (or the first `choice.forms`), follows
+ * redirects, and returns the last page. Cookies are kept for the visit, per host, as a browser
+ * keeps them (an OAuth server's sign-in pages need them).
+ */
 export async function browse(url: string, choice: FormChoice = {}, signal?: AbortSignal): Promise<Visit> {
   const urls: string[] = []
+  const jar = new Map<string, Map<string, string>>()
   let request: { url: string; method: string; body?: string } = { url, method: 'GET' }
-  let submitted = false
+  let submitted = 0
+  const forms = choice.forms ?? 1
   for (let hop = 0; hop < 20; hop++) {
     urls.push(request.url)
+    const host = new URL(request.url).hostname
+    const cookies = jar.get(host) ?? new Map<string, string>()
+    jar.set(host, cookies)
+    const headers: Record<string, string> = {}
+    if (request.body !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded'
+    if (cookies.size > 0) headers['Cookie'] = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
     const response = await fetch(request.url, {
       method: request.method,
       redirect: 'manual',
-      ...(request.body === undefined ? {} : { body: request.body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+      headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
       ...(signal ? { signal } : {}),
     })
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const eq = pair?.indexOf('=') ?? -1
+      if (pair === undefined || eq <= 0) continue
+      const name = pair.slice(0, eq).trim()
+      const value = pair.slice(eq + 1).trim()
+      if (/;\s*max-age=0/i.test(line) || /;\s*expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name)
+      else cookies.set(name, value)
+    }
     const html = await response.text()
     const location = response.headers.get('location')
     if (response.status >= 300 && response.status < 400 && location !== null) {
       request = { url: new URL(location, request.url).href, method: 'GET' }
       continue
     }
-    const form = submitted ? undefined : readForm(html, request.url, choice)
+    const form = submitted >= forms ? undefined : readForm(html, request.url, choice)
     if (form === undefined) return { urls, status: response.status, url: request.url, text: pageText(html), html }
-    submitted = true
+    submitted += 1
     request = form
   }
   throw new Error(`browse: more than 20 hops from ${url}`)

@@ -1,5 +1,6 @@
 import type { Route } from '../context'
 import { matrixError, ok, unrecognized } from '../reply'
+import { oauthMetadataReply } from './oauth'
 
 // Discovery: what a client reads before it signs in (spec: "Server discovery", "GET /versions",
 // "GET /login", "GET /capabilities", "GET /auth_metadata").
@@ -10,7 +11,13 @@ export const discoveryRoutes: Route[] = [
     handle: ({ hs }) => {
       const wellKnown = hs.config.wellKnown
       if (wellKnown === null) return matrixError(404, 'M_NOT_FOUND', 'No server discovery information here.')
-      return ok(wellKnown === undefined ? { 'm.homeserver': { base_url: hs.baseUrl } } : wellKnown)
+      if (wellKnown !== undefined) return ok(wellKnown)
+      const document: Record<string, unknown> = { 'm.homeserver': { base_url: hs.baseUrl } }
+      // Synapse 1.97 with MSC3861 says it only here (REAL-SERVERS.md).
+      if (hs.oauth && hs.config.oauth?.profile === 'well-known') {
+        document['org.matrix.msc2965.authentication'] = { issuer: hs.oauth.issuer, account: `${hs.baseUrl}/account/` }
+      }
+      return ok(document)
     },
   },
   {
@@ -21,6 +28,7 @@ export const discoveryRoutes: Route[] = [
   {
     endpoint: 'loginFlows', method: 'GET', space: 'client', path: '/login', auth: 'none', body: 'none',
     handle: ({ hs }) => {
+      if (hs.config.oauth?.profile === 'well-known') return unrecognized('This homeserver uses OAuth 2.0 for sign-in.')
       const { flows, r0Only } = hs.config
       const list: Array<Record<string, unknown>> = []
       if (flows.sso) {
@@ -57,7 +65,9 @@ export const discoveryRoutes: Route[] = [
   },
   {
     endpoint: 'authMetadata', method: 'GET', space: 'client-v1', path: '/auth_metadata', auth: 'none', body: 'none',
-    handle: ({ hs }) => {
+    handle: (ctx) => {
+      const { hs } = ctx
+      if (hs.config.oauth) return oauthMetadataReply(ctx, hs.config.oauth.profile === 'auth-metadata')
       if (!hs.config.mas) return unrecognized('This homeserver does not offer the OAuth 2.0 API.')
       const base = hs.baseUrl
       return ok({

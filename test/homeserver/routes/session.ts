@@ -158,6 +158,8 @@ export const sessionRoutes: Route[] = [
     endpoint: 'logout', method: 'POST', space: 'client', path: '/logout', auth: 'required', body: 'json',
     handle: (ctx) => {
       const { user, token } = authOf(ctx)
+      // An OAuth session ends by revocation at the issuer (REAL-SERVERS.md: Synapse with MSC3861).
+      if (token.oauth) return unrecognized('Sign out by revoking the token at the OAuth 2.0 server.')
       ctx.hs.state.deleteDevice(user, token.deviceId)
       return ok({})
     },

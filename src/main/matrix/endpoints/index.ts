@@ -1,6 +1,8 @@
 // Every endpoint Latchkey calls, by name (the names the test homeserver records requests under).
 
-import { authMetadata } from './auth-metadata'
+import { authMetadata, authMetadataUnstable } from './auth-metadata'
+import { authIssuer } from './auth-issuer'
+import { openIdConfiguration } from './openid-configuration'
 import { capabilities } from './capabilities'
 import { deleteDevice } from './delete-device'
 import { deleteDevices } from './delete-devices'
@@ -38,11 +40,17 @@ export const endpoints = {
   profile,
   thumbnail,
   authMetadata,
+  authMetadataUnstable,
+  authIssuer,
+  openIdConfiguration,
 } as const
 
 export type Endpoints = typeof endpoints
 
 export {
+  authIssuer,
+  authMetadataUnstable,
+  openIdConfiguration,
   authMetadata,
   capabilities,
   deleteDevice,
@@ -63,6 +71,7 @@ export {
   whoami,
 }
 export type { AuthMetadata } from './auth-metadata'
+export { parseAuthMetadata } from './auth-metadata'
 export type { Capabilities } from './capabilities'
 export type { Device } from './device'
 export type { LoginTokenResponse } from './get-login-token'

@@ -1,5 +1,5 @@
 import { defineEndpoint, SPEC } from '../endpoint'
-import { object, optional, string } from '../validate'
+import { httpUrl, object, optional, string } from '../validate'
 
 /**
  * Gets Matrix server discovery information about the domain.
@@ -28,6 +28,16 @@ export const wellKnown = defineEndpoint({
       })(body, '')
       const out: WellKnown = { homeserverBaseUrl: wk['m.homeserver'].base_url }
       if (wk['m.identity_server']) out.identityServerBaseUrl = wk['m.identity_server'].base_url
+      // Synapse with delegated authentication (MSC3861) says it only here (REAL-SERVERS.md). A
+      // broken value is ignored rather than failing discovery: the key is optional and unstable.
+      try {
+        const auth = object({ 'org.matrix.msc2965.authentication': optional(object({ issuer: httpUrl, account: optional(httpUrl) })) })(body, '')[
+          'org.matrix.msc2965.authentication'
+        ]
+        if (auth) out.authentication = auth.account === undefined ? { issuer: auth.issuer } : { issuer: auth.issuer, account: auth.account }
+      } catch {
+        // not usable: as if absent
+      }
       return out
     },
   },
@@ -36,4 +46,6 @@ export const wellKnown = defineEndpoint({
 export interface WellKnown {
   homeserverBaseUrl: string
   identityServerBaseUrl?: string
+  /** MSC2965 `org.matrix.msc2965.authentication`: the OAuth issuer and the account page. */
+  authentication?: { issuer: string; account?: string }
 }
