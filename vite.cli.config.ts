@@ -3,8 +3,9 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'vite'
 import pkg from './package.json' with { type: 'json' }
 
-// The command line runs the same core as the app, in plain Node: one ESM file with a shebang,
-// its npm dependencies left as imports.
+// The command line runs the same core as the app, in plain Node: an ESM entry with a shebang,
+// its npm dependencies left as imports. What a command imports lazily (the service, QR codes, the
+// account file) becomes a chunk of its own under chunks/, loaded only by the commands that use it.
 const external = [
   ...builtinModules,
   ...builtinModules.map((name) => `node:${name}`),
@@ -22,7 +23,7 @@ export default defineConfig({
     rolldownOptions: {
       input: { latchkey: resolve('src/cli/latchkey.ts') },
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
-      output: { format: 'esm', entryFileNames: '[name].js', banner: '#!/usr/bin/env node' },
+      output: { format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', banner: '#!/usr/bin/env node' },
     },
   },
 })

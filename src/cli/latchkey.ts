@@ -1,16 +1,25 @@
 /**
  * `latchkey`: the command-line twin of the app. Built to out/cli/latchkey.js (`npx latchkey`
  * after `npm run build`); in development `npx tsx src/cli/latchkey.ts`.
+ *
+ * `--version` alone is answered here, before commander or anything else is loaded; everything
+ * else goes to the program, whose commands load what they use (see ./command-kit.ts).
  */
-import { run } from './program'
-import { createCliService } from './service'
+import { VERSION } from './version'
 
-const code = await run(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-}, { createService: createCliService })
+const argv = process.argv.slice(2)
 
-// Let pending output drain rather than calling process.exit(), which can cut a piped stdout short.
-process.exitCode = code
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`${VERSION}\n`)
+} else {
+  const { run } = await import('./program')
+  const code = await run(argv, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  }, { createService: async (io) => (await import('./service')).createCliService(io) })
+
+  // Let pending output drain rather than calling process.exit(), which can cut a piped stdout short.
+  process.exitCode = code
+}

@@ -32,6 +32,7 @@ export {
   getServerVersions,
   newAccountId,
   patchAccount,
+  relabelAccount,
   removeAccount,
   removeOAuthClient,
   removeServerVersions,

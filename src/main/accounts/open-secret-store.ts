@@ -5,6 +5,7 @@
  */
 import { DEFAULT_SERVICE, firstLine, KeytarSecretStore, type KeytarLike } from './keytar-store'
 import { MemorySecretStore, type SecretStore } from './secrets'
+import { KEYTAR_NOT_INSTALLED, memoryOnlyNotice } from './store-notice'
 
 export interface OpenSecretStoreOptions {
   /** The keychain service name. Default 'Latchkey'; tests use a unique one. */
@@ -51,14 +52,14 @@ export async function openSecretStore(options: OpenSecretStoreOptions = {}): Pro
 function sessionOnly(reason: string): OpenedSecretStore {
   return {
     store: new MemorySecretStore(),
-    notice: `No system keychain answered (${reason}): Latchkey keeps new sessions in memory until you quit.`,
+    notice: memoryOnlyNotice(reason),
   }
 }
 
 function describeLoadFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-    if (firstLine(error).includes("'keytar'")) return 'keytar is not installed'
+    if (firstLine(error).includes("'keytar'")) return KEYTAR_NOT_INSTALLED
   }
   return `keytar could not load: ${firstLine(error)}`
 }

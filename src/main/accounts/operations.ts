@@ -106,6 +106,19 @@ export function patchAccount(draft: RegistrySnapshot, id: string, patch: Account
   return account
 }
 
+/**
+ * A label or colour left out stays as it is; an empty (or blank) label removes the label. A colour
+ * cannot be removed, only replaced; it is kept in lower case.
+ */
+export function relabelAccount(draft: RegistrySnapshot, id: string, change: { label?: string; color?: string }): AccountRecord {
+  getAccount(draft, id)
+  const label = change.label?.trim()
+  return patchAccount(draft, id, {
+    ...(change.label === undefined ? {} : { label: label === '' ? undefined : label }),
+    ...(change.color === undefined ? {} : { color: change.color.toLowerCase() }),
+  })
+}
+
 // The two maps of version 2. Keys come from servers (an issuer, a base URL), so they are read with
 // an own-property check and written only when they cannot reach an object's prototype.
 

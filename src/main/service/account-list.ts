@@ -1,5 +1,5 @@
 /** The account list itself: read it, choose the active account, order, labels. */
-import { getAccount, patchAccount, reorderAccounts, setActiveAccount } from '../accounts'
+import { relabelAccount, reorderAccounts, setActiveAccount } from '../accounts'
 import type { Account, AccountsSnapshot, CallArgs } from '../../shared/contract'
 import { toAccount } from './accounts-view'
 import { commit, readSnapshot, snapshotOf, type ServiceContext } from './context'
@@ -21,13 +21,11 @@ export async function reorder(ctx: ServiceContext, args: CallArgs<'reorder'>): P
  * cannot be removed by this call, only replaced (the contract allows only #rrggbb).
  */
 export async function relabel(ctx: ServiceContext, args: CallArgs<'relabel'>): Promise<Account> {
-  const { result } = await commit(ctx, (draft) => {
-    getAccount(draft, args.accountId)
-    const label = args.label?.trim()
-    return patchAccount(draft, args.accountId, {
-      ...(args.label === undefined ? {} : { label: label === '' ? undefined : label }),
-      ...(args.color === undefined ? {} : { color: args.color.toLowerCase() }),
-    })
-  })
+  const { result } = await commit(ctx, (draft) =>
+    relabelAccount(draft, args.accountId, {
+      ...(args.label === undefined ? {} : { label: args.label }),
+      ...(args.color === undefined ? {} : { color: args.color }),
+    }),
+  )
   return toAccount(result)
 }

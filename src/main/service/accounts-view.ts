@@ -26,7 +26,7 @@ export function toAccount(r: AccountRecord): Account {
   return a
 }
 
-export function toSnapshot(s: RegistrySnapshot, secrets: SecretStore, storageNotice: string | undefined): AccountsSnapshot {
+export function toSnapshot(s: RegistrySnapshot, secrets: Pick<SecretStore, 'kind'>, storageNotice: string | undefined): AccountsSnapshot {
   const snapshot: AccountsSnapshot = {
     accounts: s.accounts.map(toAccount),
     activeId: s.activeId,

@@ -1,0 +1,205 @@
+/**
+ * What every command file shares: where output goes (`out`, `json`, `say`, `print`), the service
+ * (built on first use), the account list read straight from accounts.json (for commands that need
+ * no token), the selected account, passwords, User-Interactive Authentication and confirmations.
+ *
+ * Nothing heavy is imported here: the service, the network stack and the keychain are loaded by
+ * `service()` only, so `latchkey accounts` and `--help` never pay for them.
+ */
+import type { Writable } from 'node:stream'
+import type { Command } from 'commander'
+import type { SessionService } from '../main/service'
+import type { Account, UiaAuth } from '../shared/contract'
+import { ContractError } from '../shared/errors'
+import type { AccountFile } from './account-file'
+import { CliError } from './cli-error'
+import type { ExitCode } from './exit-codes'
+import { confirm, promptSecret, readSecretFromStdin, type TtyInput } from './prompt'
+import { MEMORY_SWITCH_WARNING, memorySwitchOn } from './secret-store-switch'
+import { selectAccount } from './select'
+
+export interface CliIo {
+  stdin: TtyInput
+  stdout: Writable
+  stderr: Writable
+  env: NodeJS.ProcessEnv
+}
+
+export interface CliDeps {
+  /** Builds the service on first use; `--help` and usage errors never open the account file. */
+  createService: (io: CliIo) => Promise<SessionService>
+  /** Ctrl+C: the CLI cancels a waiting SSO sign-in. Default: process SIGINT. */
+  onInterrupt?: (handler: () => void) => () => void
+}
+
+export const ACCOUNT_HELP = 'account id, user id or label (default: the active account)'
+
+export interface JsonOption {
+  json?: boolean
+}
+export interface AccountOption {
+  account?: string
+}
+export interface UiaOptions {
+  passwordStdin?: boolean
+  sso?: boolean
+}
+export interface YesOption {
+  yes?: boolean
+}
+
+export interface CommandKit {
+  readonly io: CliIo
+  /** The SessionService (network, keychain), built on first use. */
+  service(): Promise<SessionService>
+  /** accounts.json alone: listing, switching and relabelling without the keychain or the network. */
+  accountFile(): Promise<AccountFile>
+  /** A line on stdout. */
+  out(text: string): void
+  /** JSON on stdout. */
+  json(value: unknown): void
+  /** A line on stderr: notices, progress, questions. */
+  say(text: string): void
+  /** The contract's JSON with --json (what scripts read), else the sentence or table for a person. */
+  print(opts: JsonOption, value: unknown, text: () => string): void
+  /** The service, and the account --account names (the active one when it is not given). */
+  selected(opts: AccountOption): Promise<{ svc: SessionService; account: Account }>
+  /** The account --account names, from accounts.json alone. */
+  selectedFromFile(opts: AccountOption): Promise<Account>
+  /** --password-stdin reads it from standard input; otherwise it is asked for with echo off. */
+  readPassword(opts: { passwordStdin?: boolean }, prompt: string): Promise<string>
+  /** The call, answering the server's User-Interactive Authentication once if it asks. */
+  withUia<T>(account: Account, opts: UiaOptions, call: (auth?: UiaAuth) => Promise<T>): Promise<T>
+  /** Asks before what cannot be undone, unless --yes; a "no" ends the command with `nothingDone`. */
+  confirmUnlessYes(opts: YesOption, question: string, nothingDone: string): Promise<void>
+  /** The exit code when the command itself succeeds (check's statuses, a pending logout). */
+  setExitCode(code: ExitCode): void
+  /** Ctrl+C while `handler` is wanted; returns the function that stops listening. */
+  onInterrupt(handler: () => void): () => void
+}
+
+/** A command file's one export: adds its command (name, arguments, options, help, action) to the program. */
+export type RegisterCommand = (program: Command, kit: CommandKit) => void
+
+/** The kit for one run, and what the run needs back from it. */
+export function createKit(io: CliIo, deps: CliDeps): { kit: CommandKit; exitCode: () => ExitCode; close: () => Promise<void> } {
+  let service: SessionService | undefined
+  let file: AccountFile | undefined
+  let exitCode: ExitCode = 0
+  let switchChecked = false
+  const said = new Set<string>()
+
+  const out = (text: string): void => {
+    io.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+  const json = (value: unknown): void => out(JSON.stringify(value, null, 2))
+  const say = (text: string): void => {
+    io.stderr.write(`${text}\n`)
+  }
+  /** Storage notices are said once per run, before anything else, however the list was opened. */
+  const sayOnce = (notice: string | undefined): void => {
+    if (notice && !said.has(notice)) {
+      said.add(notice)
+      say(notice)
+    }
+  }
+  /** The test switch: checked (and its warning said) once, before any store is opened. */
+  const memorySwitch = (): boolean => {
+    const on = memorySwitchOn(io.env)
+    if (on && !switchChecked) say(MEMORY_SWITCH_WARNING)
+    switchChecked = true
+    return on
+  }
+
+  const kit: CommandKit = {
+    io,
+    async service() {
+      if (service) return service
+      memorySwitch()
+      service = await deps.createService(io)
+      // Say once, before anything else, when tokens cannot be kept (no keychain) or the list was reset.
+      sayOnce((await service.listAccounts(undefined)).storageNotice)
+      service.onEvent((event, payload) => {
+        if (event === 'notice') {
+          const notice = payload as { message: string }
+          io.stderr.write(`${notice.message}\n`)
+        } else if (event === 'progress') {
+          const p = payload as { operation: string; done: number; total: number }
+          if (p.operation === 'signOutDevices') io.stderr.write(`Signed out ${p.done} of ${p.total} devices.\n`)
+        }
+      })
+      return service
+    },
+    async accountFile() {
+      if (file) return file
+      const on = memorySwitch()
+      const { guessStorage, openAccountFile } = await import('./account-file')
+      const opened = openAccountFile(io.env, guessStorage(on))
+      sayOnce((await opened.list()).storageNotice)
+      file = opened
+      return file
+    },
+    out,
+    json,
+    say,
+    print(opts, value, text) {
+      if (opts.json) json(value)
+      else out(text())
+    },
+    async selected(opts) {
+      const svc = await kit.service()
+      return { svc, account: selectAccount(await svc.listAccounts(undefined), opts.account) }
+    },
+    async selectedFromFile(opts) {
+      return selectAccount(await (await kit.accountFile()).list(), opts.account)
+    },
+    readPassword(opts, prompt) {
+      return opts.passwordStdin ? readSecretFromStdin(io.stdin) : promptSecret(prompt, io.stdin, io.stderr)
+    },
+    /**
+     * Tries the call; when the server wants User-Interactive Authentication, answers it once:
+     * the password (asked or from stdin) or the browser. With --password-stdin the password is
+     * read first, so it goes with the first attempt.
+     */
+    async withUia(account, opts, call) {
+      if (opts.sso) return call({ type: 'sso' })
+      if (opts.passwordStdin) return call({ type: 'password', password: await readSecretFromStdin(io.stdin) })
+      try {
+        return await call()
+      } catch (error) {
+        if (!(error instanceof ContractError) || error.code !== 'auth-required') throw error
+        const stages = error.authStages ?? []
+        if (stages.includes('m.login.password')) {
+          if (!io.stdin.isTTY) {
+            throw new CliError('auth', `${error.message.replace(/\.$/, '')}: pipe it in with --password-stdin (or use --sso where the server allows it).`)
+          }
+          const password = await promptSecret(`${error.message} Password for ${account.userId}: `, io.stdin, io.stderr)
+          return call({ type: 'password', password })
+        }
+        if (stages.includes('m.login.sso')) {
+          say(error.message)
+          return call({ type: 'sso' })
+        }
+        throw error
+      }
+    },
+    async confirmUnlessYes(opts, question, nothingDone) {
+      if (opts.yes) return
+      if (!(await confirm(question, io.stdin, io.stderr))) throw new CliError('cancelled', nothingDone)
+    },
+    setExitCode(code) {
+      exitCode = code
+    },
+    onInterrupt(handler) {
+      return (deps.onInterrupt ?? onSigint)(handler)
+    },
+  }
+  return { kit, exitCode: () => exitCode, close: async () => service?.close() }
+}
+
+function onSigint(handler: () => void): () => void {
+  process.on('SIGINT', handler)
+  return () => {
+    process.off('SIGINT', handler)
+  }
+}

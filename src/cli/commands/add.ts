@@ -1,0 +1,39 @@
+/** `latchkey add <server> <user>`: sign in with a password and add the account. */
+import type { JsonOption, RegisterCommand } from '../command-kit'
+import { CliError } from '../cli-error'
+
+interface AddOptions extends JsonOption {
+  email?: boolean
+  phone?: string
+  passwordStdin?: boolean
+  deviceName?: string
+}
+
+export const register: RegisterCommand = (program, kit) => {
+  program
+    .command('add')
+    .description('Sign in with a password and add the account. The password is asked for on the terminal (echo off) or read from standard input with --password-stdin; never give it on the command line.')
+    .argument('<server>', 'server name or URL, e.g. example.org')
+    .argument('<user>', 'user name or user id (@name:server); with --email an address, with --phone a number')
+    .option('--email', '<user> is an e-mail address')
+    .option('--phone <country>', '<user> is a phone number; give its two-letter country code')
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--device-name <name>', 'the name this session shows in device lists')
+    .option('--json', 'print JSON')
+    .action(async (server: string, user: string, opts: AddOptions) => {
+      if (opts.email && opts.phone) throw new CliError('usage', 'Choose either --email or --phone, not both.')
+      const identifier = opts.email
+        ? ({ kind: 'email', address: user } as const)
+        : opts.phone
+          ? ({ kind: 'phone', country: opts.phone.toUpperCase(), phone: user } as const)
+          : ({ kind: 'user', user } as const)
+      const password = await kit.readPassword(opts, `Password for ${user} on ${server}: `)
+      const account = await (await kit.service()).addWithPassword({
+        server,
+        identifier,
+        password,
+        ...(opts.deviceName === undefined ? {} : { deviceName: opts.deviceName }),
+      })
+      kit.print(opts, account, () => `Added ${account.userId} (device ${account.deviceId}) as account ${account.id}.`)
+    })
+}

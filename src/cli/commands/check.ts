@@ -1,0 +1,16 @@
+/** `latchkey check`: ask every account's server whether its session is still valid. */
+import type { JsonOption, RegisterCommand } from '../command-kit'
+import { exitCodeForStatuses } from '../exit-codes'
+import { formatAccounts } from '../format'
+
+export const register: RegisterCommand = (program, kit) => {
+  program
+    .command('check')
+    .description('Ask every account\'s server whether its session is still valid, and list the statuses. Also retries pending logouts. Exits 8 when an account needs attention, 4 when a server could not be reached, 10 when a logout is still pending.')
+    .option('--json', 'print JSON')
+    .action(async (opts: JsonOption) => {
+      const snapshot = await (await kit.service()).checkAll(undefined)
+      kit.print(opts, snapshot, () => formatAccounts(snapshot))
+      kit.setExitCode(exitCodeForStatuses(snapshot.accounts.map((a) => a.status)))
+    })
+}

@@ -1,0 +1,40 @@
+/**
+ * Every command, in the order `latchkey --help` lists them. A command is one file in this folder
+ * that exports `register`; adding a command is adding its file and one line here.
+ */
+import type { RegisterCommand } from '../command-kit'
+import { register as accounts } from './accounts'
+import { register as add } from './add'
+import { register as check } from './check'
+import { register as devices } from './devices'
+import { register as discover } from './discover'
+import { register as forget } from './forget'
+import { register as loginToken } from './login-token'
+import { register as logout } from './logout'
+import { register as logoutAll } from './logout-all'
+import { register as relabel } from './relabel'
+import { register as relogin } from './relogin'
+import { register as renameDevice } from './rename-device'
+import { register as signOutDevices } from './sign-out-devices'
+import { register as sso } from './sso'
+import { register as switchAccount } from './switch'
+import { register as token } from './token'
+
+export const COMMANDS: readonly RegisterCommand[] = [
+  accounts,
+  discover,
+  add,
+  sso,
+  loginToken,
+  switchAccount,
+  relabel,
+  relogin,
+  check,
+  devices,
+  renameDevice,
+  signOutDevices,
+  token,
+  logout,
+  logoutAll,
+  forget,
+]

@@ -1,0 +1,17 @@
+/** `latchkey relogin`: sign an account in again after a soft logout, keeping its device. */
+import { ACCOUNT_HELP, type AccountOption, type JsonOption, type RegisterCommand } from '../command-kit'
+
+export const register: RegisterCommand = (program, kit) => {
+  program
+    .command('relogin')
+    .description('Sign an account in again after a soft logout, keeping its device (password on the terminal or with --password-stdin).')
+    .option('--account <ref>', ACCOUNT_HELP)
+    .option('--password-stdin', 'read the password from standard input')
+    .option('--json', 'print JSON')
+    .action(async (opts: JsonOption & AccountOption & { passwordStdin?: boolean }) => {
+      const { svc, account } = await kit.selected(opts)
+      const password = await kit.readPassword(opts, `Password for ${account.userId}: `)
+      const updated = await svc.reLogin({ accountId: account.id, password })
+      kit.print(opts, updated, () => `Signed ${updated.userId} in again on device ${updated.deviceId}.`)
+    })
+}
