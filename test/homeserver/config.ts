@@ -1,4 +1,4 @@
-import type { HomeserverOptions, IdentityProviderSeed, IdpFailure, OAuthProfile, ServerProfile } from './types'
+import type { HomeserverOptions, IdentityProviderSeed, IdpFailure, OAuthProfile, ServerProfile, UserAgentStyle } from './types'
 
 // Options with their defaults filled in, so handlers never repeat a default.
 
@@ -28,6 +28,9 @@ export interface HomeserverConfig {
   idpFailure: IdpFailure | null
   /** OAuth mode (null: the legacy API only). */
   oauth: OAuthConfig | null
+  userAgents: UserAgentStyle
+  /** Set by tests that play a hostile server (see TestHomeserver.rewriteKeysQuery). */
+  rewriteKeysQuery: ((answer: Record<string, unknown>) => unknown) | null
 }
 
 export interface OAuthConfig {
@@ -65,6 +68,8 @@ const PROFILES: Record<ServerProfile, HomeserverOptions> = {
     unstableFeatures: { 'org.matrix.msc3882': true },
     flows: { getLoginToken: true },
     capabilitiesGetLoginToken: true,
+    // A default Synapse keeps user agents to itself (MSC3852 off).
+    userAgents: 'none',
   },
 }
 
@@ -104,5 +109,7 @@ export function resolveConfig(given: HomeserverOptions): HomeserverConfig {
     capabilitiesGetLoginToken: options.capabilitiesGetLoginToken ?? getLoginToken,
     idpFailure: options.idpFailure ?? null,
     oauth,
+    userAgents: options.userAgents ?? 'stable',
+    rewriteKeysQuery: null,
   }
 }

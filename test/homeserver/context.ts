@@ -27,6 +27,8 @@ export interface RequestContext {
   form: URLSearchParams
   auth?: { user: User; token: AccessToken }
   ip: string
+  /** The request's User-Agent header, if any. */
+  userAgent?: string
 }
 
 export type AuthMode = 'required' | 'optional' | 'none'

@@ -39,6 +39,9 @@ function probes(session: Session): Record<EndpointName, Probe> {
     authMetadataUnstable: { method: 'GET', path: '/_matrix/client/unstable/org.matrix.msc2965/auth_metadata' },
     authIssuer: { method: 'GET', path: '/_matrix/client/unstable/org.matrix.msc2965/auth_issuer' },
     accountPage: { method: 'GET', path: '/account/' },
+    keysQuery: { method: 'POST', path: '/_matrix/client/v3/keys/query', body: { device_keys: { '@alice:localhost': [] } }, token: true },
+    sync: { method: 'GET', path: '/_matrix/client/v3/sync?timeout=0', token: true },
+    setAccountData: { method: 'PUT', path: '/_matrix/client/v3/user/%40alice%3Alocalhost/account_data/org.example.probe', body: { a: 1 }, token: true },
   }
 }
 

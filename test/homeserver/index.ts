@@ -5,6 +5,7 @@ import { OAuthIssuer } from './oauth/issuer'
 import { STABLE_API, UNSTABLE_API } from './oauth/scopes'
 import { discoveryRoutes } from './routes/discovery'
 import { ACCOUNT_PAGE, oauthRoutes } from './routes/oauth'
+import { keyRoutes } from './routes/keys'
 import { profileRoutes } from './routes/profile'
 import { sessionRoutes } from './routes/session'
 import { ssoRoutes } from './routes/sso'
@@ -15,7 +16,7 @@ import { completeStage } from './uia'
 
 export type * from './types'
 
-const ROUTES: Route[] = [...discoveryRoutes, ...sessionRoutes, ...deviceRoutes, ...profileRoutes, ...ssoRoutes, ...oauthRoutes]
+const ROUTES: Route[] = [...discoveryRoutes, ...sessionRoutes, ...deviceRoutes, ...keyRoutes, ...profileRoutes, ...ssoRoutes, ...oauthRoutes]
 
 /** Starts an in-memory homeserver on 127.0.0.1 (see notes/homeserver-api.md for the contract). */
 export async function startHomeserver(options: HomeserverOptions = {}): Promise<TestHomeserver> {
@@ -121,5 +122,30 @@ export async function startHomeserver(options: HomeserverOptions = {}): Promise<
       const user = state.requireUser(session.localpart)
       completeStage(state.uiaSessions, sessionId, user.password === undefined ? 'm.login.sso' : 'm.login.password')
     },
+    addDevice: (localpart, device) => {
+      const user = state.requireUser(localpart)
+      user.devices.set(device.deviceId, { ...device })
+    },
+    setDeviceKeys: (localpart, deviceId, keys) => {
+      const device = state.requireUser(localpart).devices.get(deviceId)
+      if (!device) throw new Error(`The test homeserver has no device "${deviceId}" for "${localpart}".`)
+      if (keys === null) delete device.keys
+      else device.keys = keys
+    },
+    setCrossSigningKeys: (localpart, keys) => {
+      const user = state.requireUser(localpart)
+      if (keys === null) delete user.crossSigning
+      else user.crossSigning = { ...keys }
+    },
+    setUserAgent: (localpart, deviceId, userAgent) => {
+      const device = state.requireUser(localpart).devices.get(deviceId)
+      if (!device) throw new Error(`The test homeserver has no device "${deviceId}" for "${localpart}".`)
+      if (userAgent === null) delete device.userAgent
+      else device.userAgent = userAgent
+    },
+    setAccountData: (localpart, type, content) => void state.requireUser(localpart).accountData.set(type, content),
+    accountDataOf: (localpart) => Object.fromEntries(state.requireUser(localpart).accountData),
+    setUserAgentStyle: (style) => void (config.userAgents = style),
+    rewriteKeysQuery: (rewrite) => void (config.rewriteKeysQuery = rewrite),
   }
 }

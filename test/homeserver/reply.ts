@@ -1,7 +1,7 @@
 // What a handler answers. The server turns these into bytes; handlers never touch the socket.
 
 export type Reply =
-  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string>; /** A test made this answer break the spec on purpose. */ rewritten?: true }
   | { kind: 'html'; status: number; html: string; headers?: Record<string, string> }
   | { kind: 'png'; status: number; bytes: Buffer }
   | { kind: 'redirect'; location: string }

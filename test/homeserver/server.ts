@@ -134,6 +134,7 @@ export class HttpFront implements Homeserver {
         body: {},
         form: new URLSearchParams(),
         ip: req.socket.remoteAddress ?? '127.0.0.1',
+        ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
       }
       await this.authenticate(req, route, ctx)
       if (route.body === 'json') ctx.body = parseJsonObject(raw)
@@ -167,7 +168,7 @@ export class HttpFront implements Homeserver {
       throw new MatrixReply(matrixError(401, 'M_USER_LOCKED', 'This account has been locked.', { soft_logout: true }))
     }
     this.state.noteUsed(found.token.predecessor)
-    this.state.touchDevice(found.token, ctx.ip)
+    this.state.touchDevice(found.token, ctx.ip, ctx.userAgent)
     ctx.auth = { user: found.user, token: found.token }
   }
 
@@ -204,6 +205,7 @@ export class HttpFront implements Homeserver {
         Object.assign(headers, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, reply.headers)
         body = JSON.stringify(reply.body)
         record.responseBody = reply.body
+        if (reply.rewritten) record.fault = 'rewritten'
         break
       case 'html':
         status = reply.status

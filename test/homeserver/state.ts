@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { DeviceView, UserSeed } from './types'
+import type { CrossSigningSeed, DeviceView, UserSeed } from './types'
 
 // Everything the homeserver remembers, in memory. Handlers read and change it only through these
 // methods, so the rules (a token belongs to one device, deleting a device revokes its tokens, a
@@ -10,6 +10,9 @@ export interface Device {
   displayName?: string
   lastSeenIp?: string
   lastSeenTs?: number
+  /** The User-Agent of the device's sign-in and latest request. */
+  userAgent?: string
+  keys?: Record<string, unknown>
 }
 
 export interface User {
@@ -21,6 +24,9 @@ export interface User {
   avatarMxc?: string
   locked: boolean
   devices: Map<string, Device>
+  crossSigning?: CrossSigningSeed
+  /** Global account data by type. */
+  accountData: Map<string, Record<string, unknown>>
 }
 
 export interface AccessToken {
@@ -102,7 +108,7 @@ export class HomeserverState {
 
   addUser(seed: UserSeed): User {
     const localpart = seed.localpart.toLowerCase()
-    const user: User = { ...seed, localpart, locked: false, devices: new Map() }
+    const user: User = { ...seed, localpart, locked: false, devices: new Map(), accountData: new Map() }
     this.users.set(localpart, user)
     if (seed.avatarMxc) this.media.add(seed.avatarMxc)
     return user
@@ -200,11 +206,12 @@ export class HomeserverState {
     this.accessTokens.delete(old.accessToken)
   }
 
-  touchDevice(access: AccessToken, ip: string): void {
+  touchDevice(access: AccessToken, ip: string, userAgent?: string): void {
     const device = this.users.get(access.localpart)?.devices.get(access.deviceId)
     if (!device) return
     device.lastSeenIp = ip
     device.lastSeenTs = Date.now()
+    if (userAgent) device.userAgent = userAgent
   }
 
   revokeAccessToken(token: string): void {

@@ -58,7 +58,16 @@ export interface HomeserverOptions {
    * the default profile.
    */
   oauth?: boolean | OAuthModeOptions
+  /**
+   * How /devices carries each device's user agent (the User-Agent of its sign-in and later
+   * requests): 'stable' `last_seen_user_agent` (the default), 'unstable'
+   * `org.matrix.msc3852.last_seen_user_agent` (Synapse with MSC3852 on, as matrix.org), or 'none'
+   * (a default Synapse).
+   */
+  userAgents?: UserAgentStyle
 }
+
+export type UserAgentStyle = 'stable' | 'unstable' | 'none'
 
 /**
  * How the server says it uses OAuth 2.0:
@@ -103,6 +112,8 @@ export type EndpointName =
   | 'authMetadataUnstable' | 'authIssuer'
   /** The account management web page (OAuth mode; not a Matrix endpoint). */
   | 'accountPage'
+  // issue 11
+  | 'keysQuery' | 'sync' | 'setAccountData'
 
 export type Fault =
   | { kind: 'latency'; ms: number }
@@ -127,8 +138,11 @@ export interface RecordedRequest {
   /** Parsed JSON, the text of an HTML/plain body, undefined for binary or no body. */
   responseBody: unknown
   responseHeaders: Record<string, string>
-  /** Set when a fault answered instead of the homeserver; the spec validator skips these. */
-  fault?: Fault['kind']
+  /**
+   * Set when a fault answered instead of the homeserver, or a test rewrote the answer to play a
+   * hostile server ('rewritten'); the spec validator skips these.
+   */
+  fault?: Fault['kind'] | 'rewritten'
   /** Set when rateLimit() answered this request. */
   rateLimited?: boolean
 }
@@ -138,6 +152,16 @@ export interface DeviceView {
   displayName?: string
   lastSeenIp?: string
   lastSeenTs?: number
+  userAgent?: string
+  /** The device keys object /keys/query serves, as uploaded (signed). */
+  keys?: Record<string, unknown>
+}
+
+/** What /keys/query serves for a user's cross-signing identity; absent keys are not served. */
+export interface CrossSigningSeed {
+  master?: Record<string, unknown>
+  selfSigning?: Record<string, unknown>
+  userSigning?: Record<string, unknown>
 }
 
 export interface TestHomeserver {
@@ -160,6 +184,18 @@ export interface TestHomeserver {
   setIdpFailure(failure: IdpFailure | null): void
   /** Marks every stage of a UIA session complete, as if the person finished the fallback page. */
   completeUiaSession(sessionId: string): void
+  // issue 11: what devices publish about themselves
+  /** A device as a client would make it (no token): name, user agent, last seen. */
+  addDevice(localpart: string, device: DeviceView): void
+  /** The device keys /keys/query serves for a device (null: the device published none). */
+  setDeviceKeys(localpart: string, deviceId: string, keys: Record<string, unknown> | null): void
+  setCrossSigningKeys(localpart: string, keys: CrossSigningSeed | null): void
+  setUserAgent(localpart: string, deviceId: string, userAgent: string | null): void
+  setAccountData(localpart: string, type: string, content: Record<string, unknown>): void
+  accountDataOf(localpart: string): Record<string, Record<string, unknown>>
+  setUserAgentStyle(style: UserAgentStyle): void
+  /** Replaces /keys/query answers (hostile servers): gets the honest answer, returns what to send. */
+  rewriteKeysQuery(rewrite: ((answer: Record<string, unknown>) => unknown) | null): void
   /** OAuth mode only: the issuer, for tests that look at registrations or end sessions there. */
   readonly oauth?: TestIssuer
 }

@@ -12,12 +12,15 @@ import {
   devices,
   getDevice,
   getLoginToken,
+  keysQuery,
   login,
   loginFlows,
   logout,
   logoutAll,
   profile,
   refresh,
+  setAccountData,
+  sync,
   thumbnail,
   updateDevice,
   versions as versionsEndpoint,
@@ -25,12 +28,14 @@ import {
   type AuthMetadata,
   type Capabilities,
   type Device,
+  type KeysQueryResponse,
   type LoginFlow,
   type LoginMethod,
   type Profile,
   type Thumbnail,
   type WhoAmI,
 } from './endpoints/index'
+import { CLIENT_INFORMATION_FILTER, CLIENT_INFORMATION_PREFIX, clientInformationByDevice, type ClientInformation } from './client-information'
 import { isMatrixError, MatrixError } from './errors'
 import { KnownServers } from './known-servers'
 import { loggedOutSentence } from './sentences'
@@ -341,6 +346,26 @@ export class MatrixClient {
       return Promise.reject(new MatrixError({ kind: 'invalid-input', endpoint: 'thumbnail', host: this.host, message: 'That picture address is not an mxc:// URI.' }))
     }
     return this.send(thumbnail, { ...parts, ...size }, options)
+  }
+
+  /** POST /keys/query for these users' devices and cross-signing keys (checked by ./cross-signing.ts, not here). */
+  keysQuery(userIds: readonly string[], options?: CallOptions): Promise<KeysQueryResponse> {
+    return this.send(keysQuery, { userIds }, options)
+  }
+
+  /**
+   * Every device's client information, in one request: a /sync filtered to that account data and
+   * nothing else, answering at once (timeout 0) and without marking the person online.
+   */
+  async clientInformation(options?: CallOptions): Promise<Map<string, ClientInformation>> {
+    const r = await this.send(sync, { filter: CLIENT_INFORMATION_FILTER, timeoutMs: 0, setPresence: 'offline' }, options)
+    return clientInformationByDevice(r.accountData)
+  }
+
+  /** PUT this device's client information; `{}` withdraws it (the spec has no delete for account data). */
+  async publishClientInformation(deviceId: string, info: ClientInformation | Record<string, never>, options: CallOptions = {}): Promise<void> {
+    const userId = this.knownUserId ?? (await this.whoami(options)).userId
+    await this.send(setAccountData, { userId, type: `${CLIENT_INFORMATION_PREFIX}${deviceId}`, content: { ...info } }, options)
   }
 
   authMetadata(options?: CallOptions): Promise<AuthMetadata> {

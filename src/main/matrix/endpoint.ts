@@ -27,6 +27,10 @@ export type EndpointName =
   | 'authMetadataUnstable'
   | 'authIssuer'
   | 'openIdConfiguration'
+  // issue 11: what each device is and whether it is verified
+  | 'keysQuery'
+  | 'sync'
+  | 'setAccountData'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
 

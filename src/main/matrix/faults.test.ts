@@ -53,6 +53,9 @@ const CALLS: Record<Exclude<EndpointName, 'openIdConfiguration'>, (s: Scene) => 
   authMetadata: (s) => s.client.authMetadata(),
   authMetadataUnstable: (s) => s.client.transport.send(endpoints.authMetadataUnstable, undefined, { baseUrl: s.client.baseUrl }),
   authIssuer: (s) => s.client.transport.send(endpoints.authIssuer, undefined, { baseUrl: s.client.baseUrl }),
+  keysQuery: (s) => s.client.keysQuery(['@alice:localhost']),
+  sync: (s) => s.client.clientInformation(),
+  setAccountData: (s) => s.client.publishClientInformation(s.ownDeviceId, { name: 'Should not stick' }),
 }
 
 describe('the fault matrix', () => {

@@ -1,16 +1,21 @@
 import { authOf, type RequestContext, type Route } from '../context'
 import { fail, matrixError, ok, unrecognized, type Reply } from '../reply'
 import type { Device } from '../state'
+import type { UserAgentStyle } from '../types'
 import { requireUia } from '../uia'
 
 // Device management (spec: "Device management"). MAS answers 404 M_UNRECOGNIZED to deletion: its
 // devices are ended in the account management page.
 
-function deviceJson(device: Device): Record<string, unknown> {
+function deviceJson(device: Device, userAgents: UserAgentStyle): Record<string, unknown> {
   const json: Record<string, unknown> = { device_id: device.deviceId }
   if (device.displayName !== undefined) json['display_name'] = device.displayName
   if (device.lastSeenIp !== undefined) json['last_seen_ip'] = device.lastSeenIp
   if (device.lastSeenTs !== undefined) json['last_seen_ts'] = device.lastSeenTs
+  // MSC3852: Synapse sends only the unstable name, and only with the feature on.
+  if (device.userAgent !== undefined && userAgents !== 'none') {
+    json[userAgents === 'stable' ? 'last_seen_user_agent' : 'org.matrix.msc3852.last_seen_user_agent'] = device.userAgent
+  }
   return json
 }
 
@@ -54,11 +59,11 @@ function deleteDevices(ctx: RequestContext): Reply {
 export const deviceRoutes: Route[] = [
   {
     endpoint: 'devices', method: 'GET', space: 'client', path: '/devices', auth: 'required', body: 'none',
-    handle: (ctx) => ok({ devices: [...authOf(ctx).user.devices.values()].map(deviceJson) }),
+    handle: (ctx) => ok({ devices: [...authOf(ctx).user.devices.values()].map((d) => deviceJson(d, ctx.hs.config.userAgents)) }),
   },
   {
     endpoint: 'getDevice', method: 'GET', space: 'client', path: '/devices/:deviceId', auth: 'required', body: 'none',
-    handle: (ctx) => ok(deviceJson(ownDevice(ctx))),
+    handle: (ctx) => ok(deviceJson(ownDevice(ctx), ctx.hs.config.userAgents)),
   },
   { endpoint: 'updateDevice', method: 'PUT', space: 'client', path: '/devices/:deviceId', auth: 'required', body: 'json', handle: updateDevice },
   { endpoint: 'deleteDevice', method: 'DELETE', space: 'client', path: '/devices/:deviceId', auth: 'required', body: 'json', handle: deleteDevice },

@@ -93,6 +93,7 @@ function login(ctx: RequestContext): Reply {
   const tokens = hs.state.issueTokens(user, device.deviceId, { refreshable, lifetimeMs: hs.config.accessTokenLifetimeMs })
   device.lastSeenIp = ctx.ip
   device.lastSeenTs = Date.now()
+  if (ctx.userAgent) device.userAgent = ctx.userAgent
 
   const response: Record<string, unknown> = {
     user_id: hs.state.userId(user.localpart),

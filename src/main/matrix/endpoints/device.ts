@@ -8,6 +8,8 @@ export interface Device {
   lastSeenIp?: string
   /** Milliseconds since the epoch. */
   lastSeenTs?: number
+  /** `last_seen_user_agent` (MSC3852's stable name), or the unstable `org.matrix.msc3852.last_seen_user_agent`. */
+  lastSeenUserAgent?: string
 }
 
 const shape = object({
@@ -15,6 +17,8 @@ const shape = object({
   display_name: optional(string),
   last_seen_ip: optional(string),
   last_seen_ts: optional(count),
+  last_seen_user_agent: optional(string),
+  'org.matrix.msc3852.last_seen_user_agent': optional(string),
 })
 
 export const device: Check<Device> = (value, path) => {
@@ -23,5 +27,7 @@ export const device: Check<Device> = (value, path) => {
   if (d.display_name !== undefined) out.displayName = d.display_name
   if (d.last_seen_ip !== undefined) out.lastSeenIp = d.last_seen_ip
   if (d.last_seen_ts !== undefined) out.lastSeenTs = d.last_seen_ts
+  const userAgent = d.last_seen_user_agent ?? d['org.matrix.msc3852.last_seen_user_agent']
+  if (userAgent !== undefined && userAgent !== '') out.lastSeenUserAgent = userAgent
   return out
 }

@@ -20,6 +20,9 @@ import { updateDevice } from './update-device'
 import { versions } from './versions'
 import { wellKnown } from './well-known'
 import { whoami } from './whoami'
+import { keysQuery } from './keys-query'
+import { setAccountData } from './set-account-data'
+import { sync } from './sync'
 
 export const endpoints = {
   wellKnown,
@@ -43,6 +46,9 @@ export const endpoints = {
   authMetadataUnstable,
   authIssuer,
   openIdConfiguration,
+  keysQuery,
+  sync,
+  setAccountData,
 } as const
 
 export type Endpoints = typeof endpoints
@@ -58,12 +64,15 @@ export {
   devices,
   getDevice,
   getLoginToken,
+  keysQuery,
   login,
   loginFlows,
   logout,
   logoutAll,
   profile,
   refresh,
+  setAccountData,
+  sync,
   thumbnail,
   updateDevice,
   versions,
@@ -82,3 +91,6 @@ export type { RefreshResponse } from './refresh'
 export type { Thumbnail, ThumbnailParams } from './thumbnail'
 export type { WhoAmI } from './whoami'
 export type { WellKnown } from './well-known'
+export type { KeysQueryResponse, UserKeys } from './keys-query'
+export { keysOfUser } from './keys-query'
+export type { AccountDataEvent, SyncParams, SyncResponse } from './sync'
