@@ -6,13 +6,14 @@ const DEVICES = '/_matrix/client/v3/devices'
 describe('GET and PUT /devices', () => {
   const t = useHomeserver()
 
-  it('lists the devices of the user with last_seen_ip and last_seen_ts', async () => {
+  it('lists the devices of the user with last_seen_ip, last_seen_ts and last_seen_user_agent', async () => {
     const laptop = await login(t.hs, 'alice', 'wonderland', { initial_device_display_name: 'Laptop' })
     await login(t.hs, 'bob', 'builder')
     const answer = await call(t.hs, 'GET', DEVICES, { token: laptop.accessToken })
     expect(answer.status).toBe(200)
     expect(answer.body.devices).toEqual([
-      { device_id: laptop.deviceId, display_name: 'Laptop', last_seen_ip: '127.0.0.1', last_seen_ts: expect.any(Number) },
+      // The user agent is what this test's fetch sent when it signed in.
+      { device_id: laptop.deviceId, display_name: 'Laptop', last_seen_ip: '127.0.0.1', last_seen_ts: expect.any(Number), last_seen_user_agent: expect.any(String) },
     ])
   })
 

@@ -23,13 +23,17 @@ export interface ClientInformation {
   url?: string
 }
 
+// Control characters are exactly what this removes.
+// eslint-disable-next-line no-control-regex
+const DISGUISES = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
 /** Longer than any real client name; anything beyond is cut (the content is someone's claim). */
 const MAX_FIELD = 200
 
 function field(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined
   // Control characters and bidi overrides could make a name lie about itself on screen.
-  const cleaned = value.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim()
+  const cleaned = value.replace(DISGUISES, '').trim()
   if (cleaned === '') return undefined
   return cleaned.length > MAX_FIELD ? `${cleaned.slice(0, MAX_FIELD)}…` : cleaned
 }
