@@ -89,3 +89,23 @@ test('a person without a password confirms a sign-out through single sign-on', a
   await expect(otherDevices(page)).toContainText('Seeded device 2')
   expect(homeserver.devicesOf('carol').map((d) => d.displayName)).not.toContain('Seeded device 1')
 })
+
+test('a progress event that arrives after its sign-out has answered does not bring the progress back', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('alice', 3)
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await expect(otherDevices(page)).toHaveCount(3)
+  // The final "3 of 3" is held back and reaches the window only after the call's answer.
+  const arrived = app.deliverLate((event, payload) => event === 'progress' && (payload as { done: number; total: number }).done === 3)
+  await page.getByRole('button', { name: 'Sign out all other devices' }).click()
+  await dialog(page, 'Sign out 3 devices?').getByRole('button', { name: 'Sign out 3 devices' }).click()
+  await confirmWithPassword(page, PASSWORDS.alice)
+  await expect(page.getByText('No other device is signed in to this account.')).toBeVisible()
+  await arrived
+  const late = app.crossings.findLastIndex((c) => c.includes('"operation":"signOutDevices"') && c.includes('"done":3'))
+  const answer = app.crossings.findLastIndex((c) => c.includes('"signedOut"'))
+  expect(late, 'the last progress event came after the answer').toBeGreaterThan(answer)
+  await page.waitForTimeout(200)
+  await expect(page.getByRole('status').filter({ hasText: 'signed out' })).toHaveCount(0)
+  await expect(page.locator('progress')).toHaveCount(0)
+})

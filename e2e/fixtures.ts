@@ -24,12 +24,19 @@ export interface DriverOptions {
 
 export interface Latchkey {
   page: Page
+  /** Its data folder (accounts.json, settings.json). */
+  dataDir: string
   /** Uncaught errors, failed promises and CSP violations in the window: a spec ends with none. */
   problems: string[]
   /** Resolves with the next page Latchkey opens "in the system browser" (SSO, UIA fallback). */
   nextExternalPage(): Promise<Page>
   /** Everything that crossed into the page: each call's answer and each event, as JSON. */
   crossings: string[]
+  /**
+   * Holds back the events that `match` picks and delivers them only after the next call has
+   * answered (as a slow IPC channel might). Resolves once they reached the page. Chromium driver only.
+   */
+  deliverLate(match: (event: string, payload: unknown) => boolean): Promise<void>
   close(): Promise<void>
 }
 
@@ -51,8 +58,11 @@ interface WorkerFixtures {
 
 interface TestFixtures {
   homeserver: TestHomeserver
-  /** Starts another Latchkey with its own data folder (a second computer, in effect). */
-  launch: () => Promise<Latchkey>
+  /**
+   * Starts another Latchkey with its own data folder (a second computer, in effect), or with the
+   * data folder of one started before (the same computer after a restart).
+   */
+  launch: (options?: { sameDataAs?: Latchkey }) => Promise<Latchkey>
   app: Latchkey
   skipWithoutElectron: void
 }
@@ -111,34 +121,58 @@ async function launchInChromium(
   const crossings: string[] = []
   const page = await context.newPage()
   const problems = watchForProblems(page)
+  // Events go to the page in the order the service emitted them, through the same schema check
+  // the Electron shell applies; an answer waits for the events emitted before it, so the page
+  // sees events and answers in the order main sent them, as Electron's IPC delivers them.
+  let delivery = Promise.resolve()
+  const dispatch = (event: string, checked: unknown) =>
+    page
+      .evaluate(
+        ([e, p]) => (window as unknown as { __latchkeyDispatch?: (e: string, p: unknown) => void }).__latchkeyDispatch?.(e, p),
+        [event, checked] as const,
+      )
+      .catch(() => undefined)
+  let closed = false
+  let late: { match: (event: string, payload: unknown) => boolean; held: Array<[string, unknown]>; done: () => void } | undefined
   await page.exposeBinding('__latchkeyInvoke', async (_source, name: unknown, args: unknown) => {
     const answer = await binding.call(name, args)
+    await delivery
     crossings.push(JSON.stringify(answer))
+    const holding = late
+    if (holding && holding.held.length > 0) {
+      late = undefined
+      // After the answer has reached the page: the held events follow it.
+      setTimeout(() => {
+        for (const [event, checked] of holding.held) {
+          crossings.push(JSON.stringify(checked))
+          delivery = delivery.then(() => dispatch(event, checked))
+        }
+        void delivery.then(holding.done)
+      }, 100)
+    }
     return answer
   })
   await page.addInitScript(installBridge, [...CALL_NAMES])
-  // Events go to the page in the order the service emitted them, through the same schema check
-  // the Electron shell applies.
-  let delivery = Promise.resolve()
   const unsubscribe = service.onEvent((event, payload) => {
     const checked = checkEvent(event, payload)
+    if (late?.match(event, checked)) {
+      late.held.push([event, checked])
+      return
+    }
     crossings.push(JSON.stringify(checked))
-    delivery = delivery
-      .then(() =>
-        page.evaluate(
-          ([e, p]) => (window as unknown as { __latchkeyDispatch?: (e: string, p: unknown) => void }).__latchkeyDispatch?.(e, p),
-          [event, checked] as const,
-        ),
-      )
-      .catch(() => undefined)
+    delivery = delivery.then(() => dispatch(event, checked))
   })
   await page.goto(renderer.url)
   return {
     page,
+    dataDir,
     problems,
     nextExternalPage: () => external.next(),
     crossings,
+    deliverLate: (match) => new Promise<void>((done) => (late = { match, held: [], done })),
     async close() {
+      if (closed) return
+      closed = true
       unsubscribe()
       await service.close()
       await context.close()
@@ -185,9 +219,11 @@ async function launchInElectron(
   })()
   return {
     page,
+    dataDir,
     problems,
     nextExternalPage: () => external.next(),
     crossings: [],
+    deliverLate: () => Promise.reject(new Error('Only the chromium driver can delay events.')),
     async close() {
       open = false
       await relay
@@ -258,8 +294,8 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
 
   launch: async ({ driver, renderer, sharedBrowser, colorScheme, homeserver }, use) => {
     const started: Array<{ app: Latchkey; dir: string }> = []
-    await use(async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'latchkey-e2e-'))
+    await use(async (options) => {
+      const dir = options?.sameDataAs?.dataDir ?? (await mkdtemp(join(tmpdir(), 'latchkey-e2e-')))
       const binary = electronBinary()
       const scheme = colorScheme === 'dark' ? 'dark' : 'light'
       const app =

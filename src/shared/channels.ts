@@ -24,6 +24,9 @@ export const CALL_NAMES = [
   'logoutAll',
   'forget',
   'generateLoginToken',
+  // Issue 12: settings
+  'getSettings',
+  'setSettings',
 ] as const
 
 export const EVENT_NAMES = [

@@ -127,6 +127,16 @@ export const loginToken = z.object({
 })
 export type LoginToken = z.infer<typeof loginToken>
 
+// Issue 12: the person's settings (settings.json beside accounts.json; helper `ui` owns the format).
+export const settings = z.object({
+  version: z.literal(1),
+  theme: z.enum(['system', 'light', 'dark']),
+  publishClientInformation: z.boolean(),
+  newDeviceCheckMinutes: z.number().int().min(1).max(1440),
+})
+export type Settings = z.infer<typeof settings>
+export type Theme = Settings['theme']
+
 const accountRef = z.object({ accountId: id })
 const none = z.undefined()
 
@@ -195,6 +205,8 @@ export const calls = {
     args: accountRef.extend({
       deviceIds: z.array(id).min(1).max(100_000),
       auth: uiaAuth.optional(),
+      /** Issue 12: echoed in this call's `progress` events, so late ones can be told apart. */
+      operationId: z.string().min(1).max(64).optional(),
     }),
     result: z.object({ signedOut: z.array(z.string()) }),
   },
@@ -208,6 +220,10 @@ export const calls = {
   },
   forget: { args: accountRef, result: accountsSnapshot },
   generateLoginToken: { args: accountRef.extend({ auth: uiaAuth.optional() }), result: loginToken },
+  // Issue 12: settings
+  getSettings: { args: none, result: settings },
+  /** A partial change: only the named settings change; answers all of them. */
+  setSettings: { args: settings.omit({ version: true }).partial().strict(), result: settings },
 } as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>
 
 // ---------------------------------------------------------------------------------------------
@@ -221,12 +237,25 @@ export const events = {
   /** Progress of a long call, e.g. signing out 500 devices in chunks. */
   progress: z.object({
     operation: z.enum(['signOutDevices', 'checkAll']),
+    /**
+     * Issue 12: the call this progress belongs to (the `operationId` its caller passed). An event
+     * can reach the window after its call has answered; the renderer ignores those of an
+     * operation that has finished, so a late "3 of 3" cannot re-open a closed progress bar.
+     */
+    operationId: z.string().max(64).optional(),
     accountId: id.optional(),
     done: z.number(),
     total: z.number(),
   }),
   /** A sentence for the notice area, e.g. that the keychain is unavailable. */
-  notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  notice: z.object({
+    level: z.enum(['info', 'warning', 'error']),
+    message: z.string(),
+    /** Issue 12: the protocol's words, behind "Details". */
+    detail: z.string().optional(),
+    /** Issue 12: the account it is about; it goes when the person switches away. */
+    accountId: id.optional(),
+  }),
   // issue 9 §5
   /**
    * A `latchkey://login?…` link was opened from outside (another app, the browser, a scanned QR

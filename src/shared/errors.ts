@@ -49,6 +49,11 @@ export interface ContractErrorData {
   authStages?: string[]
   /** For `unsupported`: where the person can do it instead (an account-management web page). */
   url?: string
+  /**
+   * The protocol's own words (status code, path, errcode) for whoever wants them: the renderer
+   * shows them behind "Details", after `message` in a person's words (issue 12).
+   */
+  detail?: string
 }
 
 export class ContractError extends Error implements ContractErrorData {
@@ -57,6 +62,7 @@ export class ContractError extends Error implements ContractErrorData {
   readonly retryAfterMs?: number
   readonly authStages?: string[]
   readonly url?: string
+  readonly detail?: string
 
   constructor(data: ContractErrorData) {
     super(data.message)
@@ -64,6 +70,7 @@ export class ContractError extends Error implements ContractErrorData {
     if (data.retryAfterMs !== undefined) this.retryAfterMs = data.retryAfterMs
     if (data.authStages !== undefined) this.authStages = data.authStages
     if (data.url !== undefined) this.url = data.url
+    if (data.detail !== undefined) this.detail = data.detail
   }
 
   toData(): ContractErrorData {
@@ -71,6 +78,7 @@ export class ContractError extends Error implements ContractErrorData {
     if (this.retryAfterMs !== undefined) data.retryAfterMs = this.retryAfterMs
     if (this.authStages !== undefined) data.authStages = this.authStages
     if (this.url !== undefined) data.url = this.url
+    if (this.detail !== undefined) data.detail = this.detail
     return data
   }
 

@@ -47,3 +47,13 @@ export { RegistryError, SecretStoreError, type RegistryErrorCode, type SecretSto
 export { MemorySecretStore, secretKey, userIdOfKey, type SecretStore, type StoredSecret } from './secrets'
 export { DEFAULT_SERVICE, KeytarSecretStore, type KeytarLike } from './keytar-store'
 export { openSecretStore, type OpenedSecretStore, type OpenSecretStoreOptions } from './open-secret-store'
+export {
+  DEFAULT_SETTINGS,
+  NEW_DEVICE_CHECK_LIMITS,
+  SETTINGS_FILE,
+  SettingsFile,
+  validateSettings,
+  type Settings,
+  type SettingsPatch,
+  type Theme,
+} from './settings'

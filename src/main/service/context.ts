@@ -3,7 +3,7 @@
  * hub, and the few helpers that keep "every change emits an event" and "errors are sentences"
  * true in one place.
  */
-import type { AccountRecord, AccountRegistry, RegistrySnapshot, SecretStore } from '../accounts'
+import type { AccountRecord, AccountRegistry, RegistrySnapshot, SecretStore, SettingsFile } from '../accounts'
 import { MatrixClient, type ServerVersions, type StageHandler, type Transport } from '../matrix'
 import { ssoUiaStages } from '../sso'
 import type { AccountsSnapshot } from '../../shared/contract'
@@ -17,6 +17,8 @@ import type { ServiceTuning } from './types'
 
 export interface ServiceContext {
   registry: AccountRegistry
+  /** settings.json: theme, and the insights settings (publishClientInformation, newDeviceCheckMinutes). */
+  settings: SettingsFile
   secrets: SecretStore
   /** Why tokens are in memory only, when they are. */
   secretsNotice: string | undefined

@@ -44,7 +44,14 @@ export async function signOutDevices(ctx: ServiceContext, args: CallArgs<'signOu
   const client = await ctx.pool.client(record)
   const total = ids.length
   const signedOut: string[] = []
-  const progress = (): void => ctx.events.emit('progress', { operation: 'signOutDevices', accountId: record.id, done: signedOut.length, total })
+  const progress = (): void =>
+    ctx.events.emit('progress', {
+      operation: 'signOutDevices',
+      ...(args.operationId ? { operationId: args.operationId } : {}),
+      accountId: record.id,
+      done: signedOut.length,
+      total,
+    })
   progress()
   try {
     if (args.auth?.type === 'sso') {

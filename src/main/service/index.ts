@@ -5,7 +5,7 @@
  * an event, an error or a log line.
  */
 import { hostname } from 'node:os'
-import { AccountRegistry, openSecretStore, type SecretStore } from '../accounts'
+import { AccountRegistry, SettingsFile, openSecretStore, type SecretStore } from '../accounts'
 import { Transport } from '../matrix'
 import { AccountsFeed } from './accounts-feed'
 import { listAccounts, relabel, reorder, setActive } from './account-list'
@@ -54,6 +54,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
   const closing = new AbortController()
   const ctx: ServiceContext = {
     registry,
+    settings: new SettingsFile(options.dataDir),
     secrets,
     secretsNotice,
     events,
@@ -93,6 +94,8 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     logoutAll: (args) => logoutAll(ctx, args),
     forget: (args) => forget(ctx, args),
     generateLoginToken: (args) => generateLoginToken(ctx, args),
+    getSettings: () => ctx.settings.read(),
+    setSettings: (patch) => ctx.settings.update(patch),
   }
   return {
     ...guarded(api),

@@ -1,7 +1,10 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
+import { applyRememberedTheme } from './stores/settings'
 import './styles.css'
+
+applyRememberedTheme()
 
 if (window.latchkey) {
   createApp(App).use(createPinia()).mount('#app')

@@ -7,6 +7,11 @@ export function sentence(error: unknown): string {
   return 'Something went wrong inside Latchkey. Nothing was changed; please try again.'
 }
 
+/** The protocol's words behind a failure (status codes, paths), for a "Details" disclosure. */
+export function detailOf(error: unknown): string | undefined {
+  return error instanceof ContractError ? error.detail : undefined
+}
+
 export function hasCode(error: unknown, ...codes: ErrorCode[]): error is ContractError {
   return error instanceof ContractError && codes.includes(error.code)
 }

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { Account, AccountsSnapshot, Discovery, UserIdentifier } from '../../../shared/contract'
 import { api } from '../api'
-import { hasCode, sentence } from '../lib/errors'
+import { detailOf, hasCode, sentence } from '../lib/errors'
 import { useNotices } from './notices'
 import { usePrompts } from './prompts'
 
@@ -67,6 +67,12 @@ export const useAccounts = defineStore('accounts', () => {
   }
 
   function apply(snapshot: AccountsSnapshot): void {
+    // An account that is well again takes its trouble notices with it.
+    const before = new Map(list.value.map((a) => [a.id, a.status]))
+    for (const a of snapshot.accounts) {
+      const was = before.get(a.id)
+      if (was && was !== 'active' && a.status === 'active') notices.clearAccount(a.id)
+    }
     list.value = snapshot.accounts
     reportedActiveId.value = snapshot.activeId
     storage.value = snapshot.storage
@@ -121,6 +127,9 @@ export const useAccounts = defineStore('accounts', () => {
 
   async function select(accountId: string): Promise<void> {
     if (accountId === activeId.value) return
+    // Notices about the account left behind go with it: they would speak of what is not on screen.
+    const leaving = activeId.value
+    if (leaving) notices.clearAccount(leaving)
     wantedActiveId.value = accountId
     try {
       apply(await notices.track('Switching account…', () => serially(() => api().setActive({ accountId }))))
@@ -153,7 +162,7 @@ export const useAccounts = defineStore('accounts', () => {
     const args: { accountId: string; label?: string; color?: string } = { accountId }
     if (label !== undefined) args.label = label
     if (color !== undefined) args.color = color
-    replace(await notices.track('Saving the label…', () => serially(() => api().relabel(args))))
+    replace(await notices.track('Saving the label…', () => serially(() => api().relabel(args)), { accountId }))
   }
 
   // Actions started by a button end here: their failure is already a notice, not an unhandled rejection.
@@ -236,8 +245,10 @@ export const useAccounts = defineStore('accounts', () => {
     if (!account) return
     let stages: string[]
     try {
-      const found = await notices.track(`Checking how ${account.serverName} signs people in…`, () =>
-        api().discover({ server: account.homeserverUrl }),
+      const found = await notices.track(
+        `Checking how ${account.serverName} signs people in…`,
+        () => api().discover({ server: account.homeserverUrl }),
+        { accountId },
       )
       stages = [...(found.password ? ['m.login.password'] : []), ...(found.sso ? ['m.login.sso'] : [])]
     } catch {
@@ -273,7 +284,7 @@ export const useAccounts = defineStore('accounts', () => {
           error = failure.message
           continue
         }
-        if (!hasCode(failure, 'cancelled')) notices.push('error', sentence(failure))
+        if (!hasCode(failure, 'cancelled')) notices.push('error', sentence(failure), { accountId, detail: detailOf(failure) })
         return
       }
     }
@@ -293,7 +304,7 @@ export const useAccounts = defineStore('accounts', () => {
       danger: true,
     })
     if (!ok) return
-    await signOutWith(() => notices.track(`Signing out of ${account.userId}…`, () => api().logout({ accountId })))
+    await signOutWith(() => notices.track(`Signing out of ${account.userId}…`, () => api().logout({ accountId }), { accountId }))
   }
 
   /**
@@ -328,7 +339,7 @@ export const useAccounts = defineStore('accounts', () => {
     })
     if (!ok) return
     await signOutWith(() =>
-      notices.track(`Signing out of ${account.userId} everywhere…`, () => api().logoutAll({ accountId })),
+      notices.track(`Signing out of ${account.userId} everywhere…`, () => api().logoutAll({ accountId }), { accountId }),
     )
   }
 

@@ -7,6 +7,7 @@ import { usePrompts } from './prompts'
 import { withUia } from './uia'
 
 export interface SignOutProgress {
+  operationId: string
   accountId: string
   done: number
   total: number
@@ -25,6 +26,13 @@ export const useDevices = defineStore('devices', () => {
   const byAccount = shallowRef<Record<string, Device[]>>({})
   const loading = ref<Record<string, boolean>>({})
   const progress = shallowRef<SignOutProgress | null>(null)
+  /**
+   * Sign-outs this window started and that have not answered yet. A progress event belongs to one
+   * of them or is ignored: an event can arrive after its call's answer (they travel apart), and a
+   * late "3 of 3" must not re-open a progress bar that already closed.
+   */
+  const running = new Set<string>()
+  let operations = 0
 
   function set(accountId: string, devices: Device[]): void {
     byAccount.value = { ...byAccount.value, [accountId]: devices }
@@ -37,7 +45,7 @@ export const useDevices = defineStore('devices', () => {
   async function load(accountId: string): Promise<void> {
     loading.value = { ...loading.value, [accountId]: true }
     try {
-      set(accountId, await notices.track('Loading devices…', () => api().listDevices({ accountId })))
+      set(accountId, await notices.track('Loading devices…', () => api().listDevices({ accountId }), { accountId }))
     } finally {
       loading.value = { ...loading.value, [accountId]: false }
     }
@@ -47,7 +55,7 @@ export const useDevices = defineStore('devices', () => {
     const device = await notices.track(
       `Renaming ${deviceId}…`,
       () => api().renameDevice({ accountId, deviceId, displayName }),
-      { quiet: true },
+      { quiet: true, accountId },
     )
     const list = byAccount.value[accountId]
     if (list) set(accountId, list.map((d) => (d.deviceId === deviceId ? device : d)))
@@ -72,23 +80,27 @@ export const useDevices = defineStore('devices', () => {
       danger: true,
     })
     if (!ok) return []
-    progress.value = { accountId, done: 0, total: deviceIds.length }
+    const operationId = `sign-out-${Date.now().toString(36)}-${++operations}`
+    running.add(operationId)
+    progress.value = { operationId, accountId, done: 0, total: deviceIds.length }
     try {
       const { signedOut } = await notices.track(`Signing out ${what}…`, () =>
         withUia(
           { title: 'Confirm it is you', reason: `To sign out ${what}, confirm it is you.`, userId: account.userId },
-          (auth) => api().signOutDevices(auth ? { accountId, deviceIds, auth } : { accountId, deviceIds }),
+          (auth) => api().signOutDevices(auth ? { accountId, deviceIds, auth, operationId } : { accountId, deviceIds, operationId }),
         ),
+        { accountId },
       )
       const gone = new Set(signedOut)
       const list = byAccount.value[accountId]
       if (list) set(accountId, list.filter((d) => !gone.has(d.deviceId)))
-      notices.push('info', `Signed out ${plural(signedOut.length, 'device')}.`)
+      notices.push('info', `Signed out ${plural(signedOut.length, 'device')}.`, { accountId })
       return signedOut
     } catch {
       return []
     } finally {
-      progress.value = null
+      running.delete(operationId)
+      if (progress.value?.operationId === operationId) progress.value = null
     }
   }
 
@@ -106,7 +118,8 @@ export const useDevices = defineStore('devices', () => {
   api().on('devicesChanged', ({ accountId, devices }) => set(accountId, devices))
   api().on('progress', (event) => {
     if (event.operation !== 'signOutDevices' || !event.accountId) return
-    progress.value = { accountId: event.accountId, done: event.done, total: event.total }
+    if (!event.operationId || !running.has(event.operationId)) return
+    progress.value = { operationId: event.operationId, accountId: event.accountId, done: event.done, total: event.total }
   })
 
   return { byAccount, loading, progress, of, load, rename, signOut }

@@ -1,13 +1,13 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { ContractError } from '../../../shared/errors'
 import { useBridge } from '../api'
 import { fakeBridge, makeAccount, makeDevice, makeSnapshot, type FakeBridge, type Handlers } from '../testing/fakeBridge'
 import { useAccounts } from './accounts'
 import { useDevices } from './devices'
 import { useLoginToken } from './loginToken'
-import { useNotices } from './notices'
+import { LIFETIME_MS, useNotices } from './notices'
 import { usePrompts } from './prompts'
 
 let fake: FakeBridge
@@ -142,10 +142,27 @@ describe('signing devices out', () => {
     expect(fake.callsOf('signOutDevices')).toHaveLength(0)
   })
 
-  it('follows the progress main reports', () => {
+  it('follows the progress main reports for the sign-out it started, and ignores it once that has answered', async () => {
     const devices = useDevices()
-    fake.emit('progress', { operation: 'signOutDevices', accountId: 'acct-1', done: 200, total: 500 })
-    expect(devices.progress).toEqual({ accountId: 'acct-1', done: 200, total: 500 })
+    const account = makeAccount()
+    let answer!: () => void
+    fake.handlers.signOutDevices = ({ deviceIds }) => new Promise((resolve) => (answer = () => resolve({ signedOut: deviceIds })))
+    answerPrompts([true])
+    const running = devices.signOut(account, ['X', 'Y', 'Z'])
+    await flush()
+    const operationId = fake.callsOf('signOutDevices')[0]!.operationId!
+    expect(operationId).toBeTruthy()
+    fake.emit('progress', { operation: 'signOutDevices', operationId, accountId: account.id, done: 2, total: 3 })
+    expect(devices.progress).toMatchObject({ accountId: account.id, done: 2, total: 3 })
+    // Another operation's progress (another window's, or an old one) is not this one's.
+    fake.emit('progress', { operation: 'signOutDevices', operationId: 'someone-else', accountId: account.id, done: 9, total: 9 })
+    expect(devices.progress).toMatchObject({ done: 2 })
+    answer()
+    await running
+    expect(devices.progress).toBeNull()
+    // The last event arrives after the answer: the progress stays closed.
+    fake.emit('progress', { operation: 'signOutDevices', operationId, accountId: account.id, done: 3, total: 3 })
+    expect(devices.progress).toBeNull()
   })
 })
 
@@ -225,6 +242,49 @@ describe('notices', () => {
     notices.push('progress', 'Loading devices…')
     for (let i = 1; i <= 6; i++) notices.push('warning', `Warning ${i}.`)
     expect(notices.items.map((n) => n.message)).toEqual(['Loading devices…', 'Warning 3.', 'Warning 4.', 'Warning 5.', 'Warning 6.'])
+  })
+
+  it('go by themselves unless they need action, and wait while the person reads them', () => {
+    vi.useFakeTimers()
+    try {
+      const notices = useNotices()
+      notices.push('error', 'Could not load the devices.')
+      notices.push('warning', 'Sign in again to keep this device.', { action: { label: 'Sign in again', run: () => undefined } })
+      notices.pause()
+      vi.advanceTimersByTime(LIFETIME_MS.error + 1_000)
+      expect(notices.items).toHaveLength(2)
+      notices.resume()
+      vi.advanceTimersByTime(LIFETIME_MS.error + 1_000)
+      expect(notices.items.map((n) => n.message)).toEqual(['Sign in again to keep this device.'])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('about an account go when the person switches away from it', async () => {
+    const accounts = useAccounts()
+    const notices = useNotices()
+    const [a, b] = [makeAccount({ order: 0 }), makeAccount({ order: 1 })]
+    fake.handlers.listAccounts = () => makeSnapshot([a, b], a.id)
+    fake.handlers.setActive = ({ accountId }) => makeSnapshot([a, b], accountId)
+    await accounts.load()
+    notices.push('error', 'Could not load the devices.', { accountId: a.id })
+    notices.push('error', 'The keychain is locked.')
+    await accounts.select(b.id)
+    expect(notices.items.map((n) => n.message)).toEqual(['The keychain is locked.'])
+  })
+
+  it('about an account go when it recovers', async () => {
+    const accounts = useAccounts()
+    const notices = useNotices()
+    const sick = makeAccount({ status: 'unreachable' })
+    fake.handlers.listAccounts = () => makeSnapshot([sick], sick.id)
+    await accounts.load()
+    notices.push('error', 'example.org could not be reached.', { accountId: sick.id })
+    fake.handlers.listAccounts = () => makeSnapshot([{ ...sick, status: 'active' }], sick.id)
+    fake.emit('accountsChanged', makeSnapshot([{ ...sick, status: 'active' }], sick.id))
+    await flush()
+    expect(notices.items).toEqual([])
   })
 
   it('show the notices main sends', () => {
