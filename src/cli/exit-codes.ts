@@ -27,6 +27,8 @@ export const EXIT = {
   storage: 9,
   /** Logout recorded but not yet confirmed by the server; retried by the next `check`. */
   pending: 10,
+  /** issue 9 §5: a password or token would go over plain http:// off this machine, and nobody said yes. */
+  plainHttp: 11,
   /** Cancelled (Ctrl+C, or declined at a prompt). */
   cancelled: 130,
 } as const
@@ -58,6 +60,8 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
       return EXIT.storage
     case 'cancelled':
       return EXIT.cancelled
+    case 'plain-http':
+      return EXIT.plainHttp
     case 'forbidden':
     case 'internal':
       return EXIT.internal
@@ -84,4 +88,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   8    the session has ended (signed out, soft logout, locked); for check: an account needs attention
   9    the keychain or the account file failed
   10   logout recorded but the server could not be reached; the next check retries it
+  11   the server would get a password or token over plain http:// (not this computer); confirm, or pass --allow-plain-http
   130  cancelled (Ctrl+C, or declined at a prompt)`

@@ -139,6 +139,11 @@ export type Theme = Settings['theme']
 
 const accountRef = z.object({ accountId: id })
 const none = z.undefined()
+/**
+ * issue 9 §5: the person confirmed sending a password or token over plain http:// to a server off
+ * this machine (after the call answered `plain-http`). Never set without asking.
+ */
+const allowPlainHttp = z.boolean().optional()
 
 // ---------------------------------------------------------------------------------------------
 // Calls
@@ -152,6 +157,7 @@ export const calls = {
       identifier: userIdentifier,
       password: z.string().min(1).max(1024),
       deviceName: z.string().max(255).optional(),
+      allowPlainHttp,
     }),
     result: account,
   },
@@ -160,6 +166,7 @@ export const calls = {
       /** A `latchkey://login?...` payload, or a server plus a bare token. */
       payload: z.string().trim().min(1).max(8192),
       server: z.string().trim().min(1).max(2048).optional(),
+      allowPlainHttp,
     }),
     result: account,
   },
@@ -169,6 +176,7 @@ export const calls = {
       idpId: z.string().max(255).optional(),
       /** Sign in again to this account (soft logout), keeping its device id. */
       accountId: id.optional(),
+      allowPlainHttp,
     }),
     result: z.object({ requestId: id, url: z.string() }),
   },
@@ -188,7 +196,7 @@ export const calls = {
   },
   checkAll: { args: none, result: accountsSnapshot },
   reLogin: {
-    args: accountRef.extend({ password: z.string().min(1).max(1024) }),
+    args: accountRef.extend({ password: z.string().min(1).max(1024), allowPlainHttp }),
     result: account,
   },
   avatar: {

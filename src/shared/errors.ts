@@ -36,6 +36,12 @@ export const ERROR_CODES = [
   'storage',
   /** A bug in Latchkey. The message says so plainly. */
   'internal',
+  // issue 9 §5
+  /**
+   * A password or token would go over plain http:// to a server off this machine. The message says
+   * so in one sentence; the person confirms, and the call comes again with `allowPlainHttp: true`.
+   */
+  'plain-http',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

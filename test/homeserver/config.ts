@@ -24,6 +24,8 @@ export interface HomeserverConfig {
   mas: boolean
   /** undefined: the default document pointing at this server; null: 404. */
   wellKnown: unknown | null | undefined
+  /** A login answer's well_known when it differs from the file; undefined: as the file. */
+  loginWellKnown: unknown
   capabilitiesGetLoginToken: boolean
   idpFailure: IdpFailure | null
   /** OAuth mode (null: the legacy API only). */
@@ -106,6 +108,7 @@ export function resolveConfig(given: HomeserverOptions): HomeserverConfig {
     getLoginTokenRateLimitMs: options.getLoginTokenRateLimitMs ?? 0,
     mas,
     wellKnown: options.wellKnown,
+    loginWellKnown: options.loginWellKnown,
     capabilitiesGetLoginToken: options.capabilitiesGetLoginToken ?? getLoginToken,
     idpFailure: options.idpFailure ?? null,
     oauth,

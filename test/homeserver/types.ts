@@ -49,6 +49,8 @@ export interface HomeserverOptions {
   getLoginTokenRateLimitMs?: number
   mas?: boolean
   wellKnown?: unknown | null
+  /** What a login answer's `well_known` says, when it should differ from the well-known file (e.g. move to http://). */
+  loginWellKnown?: unknown
   capabilitiesGetLoginToken?: boolean
   /** How the built-in identity provider page ends a sign-in (see IdpFailure). Default: it succeeds. */
   idpFailure?: IdpFailure | null

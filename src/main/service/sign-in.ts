@@ -12,6 +12,7 @@ import { serverNameOf, toAccount } from './accounts-view'
 import { commit, freshClient, recordOf, type ServiceContext } from './context'
 import { mapErrors, toContractError } from './errors'
 import { parseLoginPayload } from './login-payload'
+import { signInOverAcceptedTransport } from './plain-http'
 
 export async function discoverServer(ctx: ServiceContext, server: string): Promise<MatrixDiscovery> {
   return mapErrors(() => discover(server, { transport: ctx.transport, signal: ctx.closing }))
@@ -55,14 +56,16 @@ export async function addWithPassword(ctx: ServiceContext, args: CallArgs<'addWi
     })
   }
   const client = freshClient(ctx, found.baseUrl, versionsOf(found))
-  const credentials = await mapErrors(
-    () =>
-      signInWithPassword(client, {
-        identifier: args.identifier,
-        password: args.password,
-        deviceName: args.deviceName ?? ctx.deviceName,
-      }),
-    { login: 'password', server: found.serverName },
+  const credentials = await signInOverAcceptedTransport(client, args.allowPlainHttp, 'password', () =>
+    mapErrors(
+      () =>
+        signInWithPassword(client, {
+          identifier: args.identifier,
+          password: args.password,
+          deviceName: args.deviceName ?? ctx.deviceName,
+        }),
+      { login: 'password', server: found.serverName },
+    ),
   )
   return addSession(ctx, client, credentials)
 }
@@ -77,9 +80,8 @@ export async function addWithLoginToken(ctx: ServiceContext, args: CallArgs<'add
     const found = await discoverServer(ctx, parsed.server)
     client = freshClient(ctx, found.baseUrl, versionsOf(found))
   }
-  const credentials = await mapErrors(
-    () => signInWithLoginToken(client, { token: parsed.token, deviceName: ctx.deviceName }),
-    { login: 'login-token' },
+  const credentials = await signInOverAcceptedTransport(client, args.allowPlainHttp, 'login-token', () =>
+    mapErrors(() => signInWithLoginToken(client, { token: parsed.token, deviceName: ctx.deviceName }), { login: 'login-token' }),
   )
   return addSession(ctx, client, credentials)
 }
@@ -87,15 +89,17 @@ export async function addWithLoginToken(ctx: ServiceContext, args: CallArgs<'add
 export async function reLogin(ctx: ServiceContext, args: CallArgs<'reLogin'>): Promise<Account> {
   const record = await recordOf(ctx, args.accountId)
   const client = freshClient(ctx, record.homeserverUrl)
-  const credentials = await mapErrors(
-    () =>
-      signInWithPassword(client, {
-        identifier: { kind: 'user', user: record.userId },
-        password: args.password,
-        deviceId: record.deviceId,
-        deviceName: ctx.deviceName,
-      }),
-    { login: 'password', server: record.serverName },
+  const credentials = await signInOverAcceptedTransport(client, args.allowPlainHttp, 'password', () =>
+    mapErrors(
+      () =>
+        signInWithPassword(client, {
+          identifier: { kind: 'user', user: record.userId },
+          password: args.password,
+          deviceId: record.deviceId,
+          deviceName: ctx.deviceName,
+        }),
+      { login: 'password', server: record.serverName },
+    ),
   )
   return replaceSession(ctx, record, client, credentials)
 }

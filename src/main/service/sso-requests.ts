@@ -13,6 +13,7 @@ import type { Account, CallArgs } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { freshClient, recordOf, type ServiceContext } from './context'
 import { mapErrors, toContractError, type ErrorContext } from './errors'
+import { refusePlainHttp, refuseSwitchToPlainHttp } from './plain-http'
 import { addSession, discoverServer, replaceSession, versionsOf } from './sign-in'
 
 interface SsoRequest {
@@ -41,6 +42,8 @@ export class SsoRequests {
         message: `${found.serverName} has no identity provider "${args.idpId}"; it offers ${found.identityProviders.map((p) => p.name).join(', ')}.`,
       })
     }
+    // Asked before the browser opens: the token it brings back goes to this server.
+    refusePlainHttp(found.baseUrl, args.allowPlainHttp, 'sso')
     const context: ErrorContext = { login: 'sso', server: found.serverName }
     const client = freshClient(ctx, found.baseUrl, versionsOf(found))
     let kept: Account | undefined
@@ -54,6 +57,7 @@ export class SsoRequests {
         timeoutMs: ctx.tuning.ssoTimeoutMs,
         signal: ctx.closing,
         keep: async (credentials) => {
+          await refuseSwitchToPlainHttp(client, credentials, args.allowPlainHttp)
           kept = record
             ? await replaceSession(ctx, await recordOf(ctx, record.id), client, credentials)
             : await addSession(ctx, client, credentials)

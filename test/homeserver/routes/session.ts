@@ -105,7 +105,7 @@ function login(ctx: RequestContext): Reply {
     response['refresh_token'] = tokens.refreshToken
     response['expires_in_ms'] = tokens.expiresInMs
   }
-  const wellKnown = hs.config.wellKnown
+  const wellKnown = hs.config.loginWellKnown ?? hs.config.wellKnown
   if (wellKnown !== null) response['well_known'] = wellKnown ?? { 'm.homeserver': { base_url: hs.baseUrl } }
   return ok(response)
 }
