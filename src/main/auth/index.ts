@@ -3,3 +3,36 @@ export { credentialsFrom, tokensOf, type Credentials, type Tokens } from './cred
 export { signInWithPassword, type PasswordSignIn } from './password'
 export { signInWithLoginToken, type TokenSignIn } from './login-token'
 export { signInWithSso, type PendingSsoSignIn, type SsoSignInRequest } from './sso-sign-in'
+export {
+  DEVICE_CODE_GRANT,
+  STABLE_API_SCOPE,
+  UNSTABLE_API_SCOPE,
+  authorizationUrl,
+  exchangeCode,
+  httpAllowed,
+  matrixScope,
+  newDeviceId,
+  offersDeviceGrant,
+  oauthFailure,
+  pkce,
+  pollDeviceCode,
+  refreshTokens,
+  registerClient,
+  revokeToken,
+  startDeviceAuthorization,
+  type ClientIdentity,
+  type DeviceAuthorization,
+  type OAuthServer,
+  type OAuthTokens,
+} from './oauth'
+export {
+  beginOAuthSignIn,
+  clientIdFor,
+  signInWithDeviceCode,
+  type DeviceCodePrompt,
+  type DeviceSignInRequest,
+  type OAuthClientOptions,
+  type OAuthClientStore,
+  type OAuthSignInRequest,
+  type PendingOAuthSignIn,
+} from './oauth-sign-in'

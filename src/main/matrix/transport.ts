@@ -42,6 +42,35 @@ export interface SendContext {
   secrets?: readonly (string | undefined)[]
 }
 
+/** What a `Transport.fetcher` call is, for its sentences. */
+export interface FetchCall {
+  /** Names the call in MatrixError.endpoint (e.g. 'oauthToken'). */
+  endpoint: string
+  /** A noun phrase, as Endpoint.label. */
+  label: string
+  secrets?: readonly (string | undefined)[]
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+/** The part of fetch's RequestInit a library hands to a custom fetch. */
+export interface FetchInit {
+  method: string
+  headers: Record<string, string>
+  body?: string | URLSearchParams | null
+  signal?: AbortSignal
+}
+
+/**
+ * Whether a failed exchange may have reached the server: false only when no connection was made
+ * (refused, unreachable, connect timeout) or it was cancelled before connecting.
+ */
+export function mayHaveBeenSent(failure: HttpFailure): boolean {
+  if (failure.reason === 'connect-timeout') return false
+  if (failure.reason === 'network' && !failure.gotHeaders && ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'].includes(failure.code ?? '')) return false
+  return true
+}
+
 /** Per-call options every client method takes. */
 export interface CallOptions {
   signal?: AbortSignal
@@ -179,7 +208,49 @@ export class Transport {
     }
   }
 
-  private failure(endpoint: Endpoint<never, unknown>, f: HttpFailure, host: string, timeoutMs: number, secrets: readonly (string | undefined)[]): MatrixError {
+  /**
+   * A `fetch` for libraries that speak HTTP themselves (oauth4webapi's customFetch): the same
+   * connect and total timeouts, answer size cap, User-Agent and failure sentences as `send`, no
+   * redirects followed, and a failure is a MatrixError naming `call.label`, scrubbed of the
+   * request's secrets. Whether it failed before the request could reach the server is kept in
+   * `sentBeforeFailure` (see below), for callers that must never send a secret twice.
+   */
+  fetcher(call: FetchCall): (url: string, init: FetchInit) => Promise<Response> {
+    return async (url, init) => {
+      const target = new URL(url)
+      const host = target.host
+      const headers: Record<string, string> = { 'User-Agent': this.userAgent, ...init.headers }
+      const body = init.body === undefined || init.body === null ? undefined : Buffer.from(init.body instanceof URLSearchParams ? init.body.toString() : init.body, 'utf8')
+      const signal = call.signal ?? init.signal
+      let res: HttpResponse
+      try {
+        res = await httpRequest({
+          url: target,
+          method: init.method,
+          headers,
+          connectTimeoutMs: this.connectTimeoutMs,
+          timeoutMs: call.timeoutMs ?? this.timeoutMs,
+          maxBodyBytes: this.maxBodyBytes,
+          maxRedirects: 0,
+          ...(signal ? { signal } : {}),
+          ...(body ? { body } : {}),
+        })
+      } catch (e) {
+        if (!(e instanceof HttpFailure)) throw e
+        const error = this.failure({ name: call.endpoint, label: call.label }, e, host, call.timeoutMs ?? this.timeoutMs, call.secrets ?? [])
+        throw Object.assign(error, { sentBeforeFailure: mayHaveBeenSent(e) })
+      }
+      const responseHeaders = new Headers()
+      for (const [name, value] of Object.entries(res.headers)) {
+        if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v)
+        else if (value !== undefined) responseHeaders.set(name, value)
+      }
+      const nullBody = res.status === 204 || res.status === 205 || res.status === 304
+      return new Response(nullBody ? null : new Uint8Array(res.body), { status: res.status, statusText: res.statusText, headers: responseHeaders })
+    }
+  }
+
+  private failure(endpoint: { name: string; label: string }, f: HttpFailure, host: string, timeoutMs: number, secrets: readonly (string | undefined)[]): MatrixError {
     const failingHost = f.host ?? host
     const kind =
       f.reason === 'connect-timeout' || f.reason === 'timeout'
