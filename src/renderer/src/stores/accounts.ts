@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { Account, AccountsSnapshot, Discovery, UserIdentifier } from '../../../shared/contract'
+import { ContractError } from '../../../shared/errors'
 import { api } from '../api'
 import { detailOf, hasCode, sentence } from '../lib/errors'
 import { useNotices } from './notices'
@@ -186,20 +187,39 @@ export const useAccounts = defineStore('accounts', () => {
     return account
   }
 
+  /**
+   * issue 9 §5: a sign-in that would send a password or token over plain http:// to a server off
+   * this computer answers `plain-http` before sending anything. The person reads that sentence and
+   * chooses; only a yes makes the call again, with allowPlainHttp.
+   */
+  async function withPlainHttpConsent<T>(call: (allow: { allowPlainHttp?: true }) => Promise<T>): Promise<T> {
+    try {
+      return await call({})
+    } catch (failure) {
+      if (!hasCode(failure, 'plain-http')) throw failure
+      const ok = await prompts.confirm({
+        title: 'Continue without encryption?',
+        body: [failure.message, 'Continue only if you trust every network between this computer and the server.'],
+        confirmLabel: 'Continue without encryption',
+        danger: true,
+      })
+      if (!ok) throw new ContractError({ code: 'cancelled', message: 'Nothing was sent: you chose not to continue without encryption.' })
+      return call({ allowPlainHttp: true })
+    }
+  }
+
   async function addWithPassword(server: string, identifier: UserIdentifier, password: string): Promise<Account> {
-    const account = await notices.track(
-      `Signing in to ${server}…`,
-      () => api().addWithPassword({ server, identifier, password }),
-      { quiet: true },
+    const account = await withPlainHttpConsent((allow) =>
+      notices.track(`Signing in to ${server}…`, () => api().addWithPassword({ server, identifier, password, ...allow }), { quiet: true }),
     )
     return added(account)
   }
 
   async function addWithLoginToken(payload: string, server?: string): Promise<Account> {
     const args = server ? { payload, server } : { payload }
-    const account = await notices.track('Signing in with the login token…', () => api().addWithLoginToken(args), {
-      quiet: true,
-    })
+    const account = await withPlainHttpConsent((allow) =>
+      notices.track('Signing in with the login token…', () => api().addWithLoginToken({ ...args, ...allow }), { quiet: true }),
+    )
     return added(account)
   }
 
@@ -211,10 +231,10 @@ export const useAccounts = defineStore('accounts', () => {
     const args: { server: string; idpId?: string; accountId?: string } = { server }
     if (idpId) args.idpId = idpId
     if (accountId) args.accountId = accountId
-    const account = await notices.track(
+    const account = await withPlainHttpConsent((allow) => notices.track(
       'Waiting for you to finish signing in in your browser…',
       async () => {
-        const { requestId, url } = await api().beginSso(args)
+        const { requestId, url } = await api().beginSso({ ...args, ...allow })
         sso.value = { requestId, url, server }
         try {
           return await api().completeSso({ requestId })
@@ -223,7 +243,7 @@ export const useAccounts = defineStore('accounts', () => {
         }
       },
       { quiet: true },
-    )
+    ))
     return added(account)
   }
 
@@ -270,10 +290,10 @@ export const useAccounts = defineStore('accounts', () => {
           await signInWithSso(account.homeserverUrl, undefined, account.id)
         } else {
           replace(
-            await notices.track(
-              `Signing in to ${account.serverName}…`,
-              () => api().reLogin({ accountId, password: auth.password }),
-              { quiet: true },
+            await withPlainHttpConsent((allow) =>
+              notices.track(`Signing in to ${account.serverName}…`, () => api().reLogin({ accountId, password: auth.password, ...allow }), {
+                quiet: true,
+              }),
             ),
           )
           notices.push('info', `Signed in again as ${account.userId}.`)
