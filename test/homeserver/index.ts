@@ -102,6 +102,8 @@ export async function startHomeserver(options: HomeserverOptions = {}): Promise<
     unlockUser: (localpart) => void (state.requireUser(localpart).locked = false),
     mintLoginToken: (localpart) => state.mintLoginToken(state.requireUser(localpart).localpart, config.loginTokenLifetimeMs).token,
     clearRequests: () => void front.requests.splice(0),
+    load: front.load,
+    resetPeakLoad: () => void (front.load.peak = front.load.now),
     setIdpFailure: (failure) => void (config.idpFailure = failure),
     ...(oauth
       ? {

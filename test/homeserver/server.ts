@@ -28,6 +28,8 @@ export class HttpFront implements Homeserver {
   readonly faults = new FaultSwitch()
   readonly rateLimits = new Map<EndpointName, RateLimit>()
   readonly requests: RecordedRequest[] = []
+  /** Requests being answered now, and the most at once since the last reset. */
+  readonly load = { now: 0, peak: 0 }
   baseUrl = ''
   oauth: OAuthIssuer | null = null
   private readonly router: Router
@@ -37,11 +39,14 @@ export class HttpFront implements Homeserver {
   constructor(readonly config: HomeserverConfig, readonly state: HomeserverState, routes: Route[]) {
     this.router = new Router(routes, config)
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        console.error('test homeserver: failed to answer a request', error)
-        if (!res.headersSent) res.writeHead(500).end()
-        else res.destroy()
-      })
+      this.load.peak = Math.max(this.load.peak, ++this.load.now)
+      this.handle(req, res)
+        .catch((error: unknown) => {
+          console.error('test homeserver: failed to answer a request', error)
+          if (!res.headersSent) res.writeHead(500).end()
+          else res.destroy()
+        })
+        .finally(() => this.load.now--)
     })
     this.server.on('connection', (socket) => {
       this.sockets.add(socket)

@@ -181,6 +181,9 @@ export interface TestHomeserver {
   mintLoginToken(localpart: string): string
   readonly requests: RecordedRequest[]
   clearRequests(): void
+  /** Requests being answered now, and the most answered at once since resetPeakLoad(). */
+  readonly load: { readonly now: number; readonly peak: number }
+  resetPeakLoad(): void
   // Beyond the agreed API:
   unlockUser(localpart: string): void
   setIdpFailure(failure: IdpFailure | null): void

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startHarness, type Harness } from '../../../test/service/harness'
 import { MemorySecretStore, secretKey, type StoredSecret } from '../accounts'
+import { createSessionService } from './index'
 
 let h: Harness
 afterEach(async () => h?.close())
@@ -54,9 +55,16 @@ describe('checkAll', () => {
     h = await startHarness()
     const alice = await h.addAlice()
     await h.secrets.delete(secretKey(alice.userId, alice.deviceId))
-    const snapshot = await h.service.checkAll(undefined)
-    expect(snapshot.accounts[0]).toMatchObject({ status: 'soft-logged-out' })
-    expect(snapshot.accounts[0]?.statusMessage).toMatch(/no saved session/)
+    // Secrets are read once per process: the next process (the app's next start, the next
+    // command) finds the entry gone.
+    const next = await createSessionService({ dataDir: h.dir, secrets: h.secrets, watchAccounts: false })
+    try {
+      const snapshot = await next.checkAll(undefined)
+      expect(snapshot.accounts[0]).toMatchObject({ status: 'soft-logged-out' })
+      expect(snapshot.accounts[0]?.statusMessage).toMatch(/no saved session/)
+    } finally {
+      await next.close()
+    }
   })
 })
 

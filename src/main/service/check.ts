@@ -1,6 +1,8 @@
 /**
- * checkAll: asks every account's server, at once (a few requests per host at a time), whether its
- * session still works, and records what it learnt in one write. Pending logouts are retried here.
+ * checkAll: asks every account's server, all at once (within a total bound and a generous one per
+ * host), whether its session still works — one request per account, on kept-alive connections,
+ * with each server's versions kept from earlier runs — and records what it learnt in one write.
+ * Pending logouts are retried here.
  */
 import { patchAccount, removeAccount, type AccountRecord, type AccountStatus } from '../accounts'
 import { hostOf, isMatrixError } from '../matrix'
@@ -19,11 +21,14 @@ export async function checkAll(ctx: ServiceContext): Promise<AccountsSnapshot> {
   let done = 0
   ctx.events.emit('progress', { operation: 'checkAll', done, total })
   const outcomes = new Map<string, Outcome>()
-  await forEachBounded(before.accounts, (r) => hostKey(r.homeserverUrl), ctx.tuning.checksPerHost, async (record) => {
+  const bounds = { perKey: ctx.tuning.checksPerHost, total: ctx.tuning.checksInFlight }
+  await forEachBounded(before.accounts, (r) => hostKey(r.homeserverUrl), bounds, async (record) => {
     outcomes.set(record.id, await checkOne(ctx, record))
     done++
     ctx.events.emit('progress', { operation: 'checkAll', done, total })
   })
+  // Versions learnt beside the checks (a server not seen for a day) are written with the results.
+  await ctx.servers.settled()
 
   const now = new Date().toISOString()
   const removed: AccountRecord[] = []

@@ -4,7 +4,7 @@
  * true in one place.
  */
 import type { AccountRecord, AccountRegistry, RegistrySnapshot, SecretStore, SettingsFile } from '../accounts'
-import { MatrixClient, type ServerVersions, type StageHandler, type Transport } from '../matrix'
+import { MatrixClient, type KnownServers, type ServerVersions, type StageHandler, type Transport } from '../matrix'
 import { ssoUiaStages } from '../sso'
 import type { AccountsSnapshot } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
@@ -12,6 +12,7 @@ import type { AccountsFeed } from './accounts-feed'
 import { toSnapshot } from './accounts-view'
 import { mapErrors } from './errors'
 import type { EventHub } from './events'
+import { seedKnownServers, writeKnownServers } from './server-versions'
 import type { SessionPool } from './session-pool'
 import type { ServiceTuning } from './types'
 
@@ -27,6 +28,8 @@ export interface ServiceContext {
   accounts: AccountsFeed
   pool: SessionPool
   transport: Transport
+  /** Every server's versions (learnt once, kept in accounts.json for a day), signals and served paths. */
+  servers: KnownServers
   tuning: ServiceTuning
   deviceName: string
   openExternal: (url: string) => Promise<void>
@@ -47,6 +50,7 @@ export function snapshotOf(ctx: ServiceContext, s: RegistrySnapshot): AccountsSn
 export async function readSnapshot(ctx: ServiceContext): Promise<RegistrySnapshot> {
   const since = ctx.accounts.generation
   const snapshot = await mapErrors(() => ctx.registry.read())
+  seedKnownServers(ctx.servers, snapshot)
   ctx.accounts.read(snapshotOf(ctx, snapshot), since)
   return snapshot
 }
@@ -56,7 +60,15 @@ export async function commit<T>(
   ctx: ServiceContext,
   change: (draft: RegistrySnapshot) => T,
 ): Promise<{ snapshot: AccountsSnapshot; records: RegistrySnapshot; result: T }> {
-  const { snapshot, result } = await mapErrors(() => ctx.registry.update(change))
+  const { snapshot, result } = await mapErrors(() =>
+    ctx.registry.update((draft) => {
+      seedKnownServers(ctx.servers, draft)
+      const result = change(draft)
+      // What this process learnt about servers goes with every change it writes.
+      writeKnownServers(ctx.servers, draft)
+      return result
+    }),
+  )
   const view = snapshotOf(ctx, snapshot)
   ctx.accounts.changed(view)
   return { snapshot: view, records: snapshot, result }
@@ -73,7 +85,7 @@ export async function recordOf(ctx: ServiceContext, accountId: string): Promise<
 
 /** A client with no session yet, for signing in. */
 export function freshClient(ctx: ServiceContext, baseUrl: string, versions?: ServerVersions): MatrixClient {
-  return new MatrixClient({ baseUrl, transport: ctx.transport, ...(versions ? { versions } : {}) })
+  return new MatrixClient({ baseUrl, transport: ctx.transport, servers: ctx.servers, ...(versions ? { versions } : {}) })
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os'
 import { AccountRegistry, SettingsFile, openSecretStore, type SecretStore } from '../accounts'
-import { Transport } from '../matrix'
+import { KnownServers, Transport } from '../matrix'
 import { AccountsFeed } from './accounts-feed'
 import { listAccounts, relabel, reorder, setActive } from './account-list'
 import { AvatarCache } from './avatar'
@@ -52,6 +52,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     ...(options.matrix?.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: options.matrix.maxRateLimitWaitMs }),
   })
   const closing = new AbortController()
+  const servers = new KnownServers({ now: transport.now })
   const ctx: ServiceContext = {
     registry,
     settings: new SettingsFile(options.dataDir),
@@ -59,8 +60,9 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     secretsNotice,
     events,
     accounts: new AccountsFeed((snapshot) => events.emit('accountsChanged', snapshot)),
-    pool: new SessionPool(secrets, transport),
+    pool: new SessionPool(secrets, transport, servers),
     transport,
+    servers,
     tuning: { ...DEFAULT_TUNING, ...options.tuning },
     deviceName: options.deviceName ?? `Latchkey on ${hostname()}`,
     openExternal: options.openExternal ?? noBrowser,

@@ -24,6 +24,33 @@ describe('forEachBounded', () => {
     expect(overallPeak).toBe(6)
   })
 
+  it('keeps to a bound on the total across hosts, and starts the next item as soon as one ends', async () => {
+    const items = Array.from({ length: 40 }, (_, i) => ({ host: `h${i % 8}`, i }))
+    let overall = 0
+    let overallPeak = 0
+    const started: number[] = []
+    await forEachBounded(items, (x) => x.host, { perKey: 10, total: 12 }, async (x) => {
+      started.push(x.i)
+      overallPeak = Math.max(overallPeak, ++overall)
+      await tick()
+      overall--
+    })
+    expect(overallPeak).toBe(12)
+    expect(started).toEqual(items.map((x) => x.i))
+  })
+
+  it('sends ten items for one host in one wave when the bounds allow', async () => {
+    const items = Array.from({ length: 10 }, (_, i) => i)
+    let overall = 0
+    let peak = 0
+    await forEachBounded(items, () => 'one-host', { perKey: 16, total: 128 }, async () => {
+      peak = Math.max(peak, ++overall)
+      await tick()
+      overall--
+    })
+    expect(peak).toBe(10)
+  })
+
   it('visits every item exactly once', async () => {
     const seen: number[] = []
     await forEachBounded(Array.from({ length: 20 }, (_, i) => i), (i) => String(i % 3), 2, async (i) => {

@@ -1,31 +1,55 @@
 /**
- * Runs tasks with at most `perKey` of them in flight for each key (a homeserver's host), and
- * every key at once: checking 200 accounts on 20 servers should take as long as the slowest
- * server's share, without sending 50 requests at once to any one of them.
+ * Runs tasks with at most `perKey` of them in flight for each key (a homeserver's host) and at
+ * most `total` in all, in the order given: checking 100 accounts on 10 servers goes out in one
+ * wave and takes about one round trip, without ever sending an unbounded number of requests at
+ * once, or more than a server is likely to welcome.
  */
-export async function forEachBounded<T>(
+export interface Bounds {
+  /** In flight for one key at most. */
+  perKey: number
+  /** In flight in all at most. */
+  total: number
+}
+
+export function forEachBounded<T>(
   items: readonly T[],
   keyOf: (item: T) => string,
-  perKey: number,
+  bounds: Bounds | number,
   task: (item: T) => Promise<void>,
 ): Promise<void> {
-  const queues = new Map<string, T[]>()
-  for (const item of items) {
-    const key = keyOf(item)
-    const queue = queues.get(key)
-    if (queue) queue.push(item)
-    else queues.set(key, [item])
-  }
-  const workers: Promise<void>[] = []
-  for (const queue of queues.values()) {
-    const width = Math.max(1, Math.min(perKey, queue.length))
-    for (let i = 0; i < width; i++) {
-      workers.push(
-        (async () => {
-          for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item)
-        })(),
-      )
+  const perKey = Math.max(1, typeof bounds === 'number' ? bounds : bounds.perKey)
+  const total = Math.max(1, typeof bounds === 'number' ? Number.POSITIVE_INFINITY : bounds.total)
+  const waiting = items.map((item) => ({ item, key: keyOf(item) }))
+  const running = new Map<string, number>()
+  let inFlight = 0
+  return new Promise<void>((resolve, reject) => {
+    let failed = false
+    const pump = (): void => {
+      if (failed) return
+      for (let i = 0; i < waiting.length && inFlight < total; ) {
+        const next = waiting[i]!
+        const busy = running.get(next.key) ?? 0
+        if (busy >= perKey) {
+          i++
+          continue
+        }
+        waiting.splice(i, 1)
+        running.set(next.key, busy + 1)
+        inFlight++
+        task(next.item).then(
+          () => {
+            running.set(next.key, (running.get(next.key) ?? 1) - 1)
+            inFlight--
+            pump()
+          },
+          (error: unknown) => {
+            failed = true
+            reject(error)
+          },
+        )
+      }
+      if (inFlight === 0 && waiting.length === 0) resolve()
     }
-  }
-  await Promise.all(workers)
+    pump()
+  })
 }

@@ -1,11 +1,14 @@
 /**
- * One MatrixClient per account, holding the tokens read from the SecretStore. Before each use the
- * stored secret is read again, so a rotation made by the other process (the app and the CLI share
- * the keychain) is picked up rather than replayed. Rotations this process makes are saved to the
- * store before the client uses them (MatrixClient's onCredentials contract).
+ * One MatrixClient per account, holding the tokens read from the SecretStore — once per process,
+ * not before every call (a keychain read is a round trip to another process). Rotations this
+ * process makes are saved to the store before the client uses them (MatrixClient's onCredentials
+ * contract) and kept here as written. A rotation the other process made (the app and the CLI share
+ * the keychain) is found when it matters: the client reads the store again before it renews and
+ * before it believes a rejected token, so a stale token is replaced, never a used refresh token
+ * replayed.
  */
 import { secretKey, type AccountRecord, type SecretStore, type StoredSecret } from '../accounts'
-import { MatrixClient, type ServerVersions, type Transport } from '../matrix'
+import { MatrixClient, type KnownServers, type ServerVersions, type Transport } from '../matrix'
 import { ContractError } from '../../shared/errors'
 import { toContractError } from './errors'
 
@@ -22,11 +25,14 @@ export class SessionPool {
   constructor(
     private readonly secrets: SecretStore,
     private readonly transport: Transport,
+    private readonly servers: KnownServers,
   ) {}
 
   /** The client for an account's session. Throws ContractError (soft-logged-out, storage). */
   async client(record: AccountRecord): Promise<MatrixClient> {
     const key = secretKey(record.userId, record.deviceId)
+    const cached = this.#entries.get(record.id)
+    if (cached && cached.key === key && cached.homeserverUrl === record.homeserverUrl) return cached.client
     let stored: StoredSecret | null
     try {
       stored = await this.secrets.get(key)
@@ -34,14 +40,9 @@ export class SessionPool {
       throw toContractError(error)
     }
     if (stored === null) throw missingSession(record, this.secrets.kind)
-    const cached = this.#entries.get(record.id)
-    if (cached && cached.key === key && cached.homeserverUrl === record.homeserverUrl) {
-      if (!sameTokens(cached.tokens, stored)) {
-        cached.client.setCredentials(stored)
-        cached.tokens = stored
-      }
-      return cached.client
-    }
+    // Two callers may have read at once: the first entry made stays (it may have rotated since).
+    const raced = this.#entries.get(record.id)
+    if (raced && raced.key === key && raced.homeserverUrl === record.homeserverUrl) return raced.client
     return this.#create(record, key, stored)
   }
 
@@ -70,19 +71,21 @@ export class SessionPool {
       credentials: tokens,
       userId: record.userId,
       transport: this.transport,
+      servers: this.servers,
       ...(versions ? { versions } : {}),
       onCredentials: async (next) => {
         await this.secrets.set(key, next)
         entry.tokens = { ...next }
       },
+      storedCredentials: async () => {
+        const stored = await this.secrets.get(key)
+        if (stored) entry.tokens = stored
+        return stored
+      },
     })
     this.#entries.set(record.id, entry)
     return entry.client
   }
-}
-
-function sameTokens(a: StoredSecret, b: StoredSecret): boolean {
-  return a.accessToken === b.accessToken && a.refreshToken === b.refreshToken && a.expiresAt === b.expiresAt
 }
 
 function missingSession(record: AccountRecord, kind: SecretStore['kind']): ContractError {

@@ -30,8 +30,10 @@ export interface SessionServiceOptions {
 export interface ServiceTuning {
   /** Device ids per POST /delete_devices. */
   deleteChunkSize: number
-  /** Session checks in flight per homeserver host. */
+  /** Session checks in flight per homeserver host: generous, so ten accounts on one server go in one wave. */
   checksPerHost: number
+  /** Session checks in flight in all (every host at once, within this bound). */
+  checksInFlight: number
   /** How often an SSO confirmation is polled while the person is in the browser. */
   ssoPollIntervalMs: number
   /** How long a person has for an SSO sign-in or confirmation in the browser. */
@@ -42,7 +44,8 @@ export interface ServiceTuning {
 
 export const DEFAULT_TUNING: ServiceTuning = {
   deleteChunkSize: 100,
-  checksPerHost: 4,
+  checksPerHost: 16,
+  checksInFlight: 128,
   ssoPollIntervalMs: 2000,
   ssoTimeoutMs: 5 * 60_000,
   avatarCacheSize: 200,
