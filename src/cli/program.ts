@@ -19,7 +19,10 @@ export type { CliDeps, CliIo } from './command-kit'
 export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Promise<ExitCode> {
   const { kit, exitCode, close } = createKit(io, deps)
   const program = buildProgram(io)
-  for (const register of COMMANDS) register(program, kit)
+  // A known command name first: register that command alone (its help, options and errors are the
+  // same either way). Anything else — --help, `help`, a typo commander suggests a name for — gets all.
+  const named = COMMANDS.find(([name]) => name === argv[0])
+  for (const [, register] of named ? [named] : COMMANDS) register(program, kit)
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return exitCode()

@@ -11,6 +11,9 @@ import { PassThrough, Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { emptySnapshot } from '../main/accounts/schema'
 import type { AccountsSnapshot } from '../shared/contract'
+import { Command } from 'commander'
+import { createKit } from './command-kit'
+import { COMMANDS } from './commands'
 import { EXIT } from './exit-codes'
 import { formatAccounts } from './format'
 import { run, type CliIo } from './program'
@@ -102,6 +105,24 @@ describe('what a command loads', () => {
     expect(result.stdout).toMatch(/^\d+\.\d+\.\d+/)
     expect(result.loaded.filter((url) => /commander|\/src\/cli\/program\.ts$/.test(url))).toEqual([])
   }, 30_000)
+})
+
+describe('the command list', () => {
+  it('names each command as the command it registers, once, so a run can register just that one', () => {
+    const names = COMMANDS.map(([name, register]) => {
+      const program = new Command('latchkey')
+      register(program, createKit(io().io, noService).kit)
+      expect(program.commands.map((c) => c.name())).toEqual([name])
+      return name
+    })
+    expect(new Set(names).size).toBe(names.length)
+  })
+
+  it('lists every command in --help, whichever command line registers them', async () => {
+    const help = io()
+    expect(await run(['--help'], help.io, noService)).toBe(EXIT.ok)
+    for (const [name] of COMMANDS) expect(help.stdout()).toMatch(new RegExp(`^  ${name} `, 'm'))
+  })
 })
 
 /** In-process runs, with a service that must never be built. */

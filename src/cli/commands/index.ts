@@ -1,6 +1,8 @@
 /**
  * Every command, in the order `latchkey --help` lists them. A command is one file in this folder
- * that exports `register`; adding a command is adding its file and one line here.
+ * that exports `register`; adding a command is adding its file and one line here (its name as
+ * typed: when the command line names a known command, only that one is registered, which keeps
+ * commander's set-up out of every other command's start-up).
  */
 import type { RegisterCommand } from '../command-kit'
 import { register as accounts } from './accounts'
@@ -20,21 +22,22 @@ import { register as sso } from './sso'
 import { register as switchAccount } from './switch'
 import { register as token } from './token'
 
-export const COMMANDS: readonly RegisterCommand[] = [
-  accounts,
-  discover,
-  add,
-  sso,
-  loginToken,
-  switchAccount,
-  relabel,
-  relogin,
-  check,
-  devices,
-  renameDevice,
-  signOutDevices,
-  token,
-  logout,
-  logoutAll,
-  forget,
+/** Each command's name (as typed) and the function that registers it, in the order of `--help`. */
+export const COMMANDS: ReadonlyArray<readonly [name: string, register: RegisterCommand]> = [
+  ['accounts', accounts],
+  ['discover', discover],
+  ['add', add],
+  ['sso', sso],
+  ['login-token', loginToken],
+  ['switch', switchAccount],
+  ['relabel', relabel],
+  ['relogin', relogin],
+  ['check', check],
+  ['devices', devices],
+  ['rename-device', renameDevice],
+  ['sign-out-devices', signOutDevices],
+  ['token', token],
+  ['logout', logout],
+  ['logout-all', logoutAll],
+  ['forget', forget],
 ]
