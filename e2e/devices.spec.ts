@@ -109,3 +109,31 @@ test('a progress event that arrives after its sign-out has answered does not bri
   await expect(page.getByRole('status').filter({ hasText: 'signed out' })).toHaveCount(0)
   await expect(page.locator('progress')).toHaveCount(0)
 })
+
+test('empty lists say what is empty and offer the way back, without a select-all for nothing', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('alice', 1)
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  // One other device: a list one row tall, not a full-height card.
+  const list = page.getByRole('list', { name: 'Other devices' })
+  await expect(otherDevices(page)).toHaveCount(1)
+  expect((await list.boundingBox())!.height).toBeLessThan(120)
+  await page.getByLabel('Show', { exact: true }).selectOption('inactive')
+  const empty = page.getByRole('status').filter({ hasText: 'No device has been inactive for 90 days or more.' })
+  await expect(empty).toBeVisible()
+  await expect(page.getByText(/Select all/)).toHaveCount(0)
+  await expect(page.getByText(/“”/)).toHaveCount(0)
+  await empty.getByRole('button', { name: 'Show all devices' }).click()
+  await expect(otherDevices(page)).toHaveCount(1)
+  await page.getByRole('searchbox', { name: 'Search devices' }).fill('zzz')
+  await expect(page.getByText('No device matches “zzz”.')).toBeVisible()
+})
+
+test('with no other device there is no search, no select-all and no sign-out button', async ({ app, homeserver }) => {
+  const { page } = app
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await expect(page.getByText('No other device is signed in to this account.')).toBeVisible()
+  await expect(page.getByRole('searchbox', { name: 'Search devices' })).toHaveCount(0)
+  await expect(page.getByText(/Select all/)).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Sign out all other devices' })).toHaveCount(0)
+})

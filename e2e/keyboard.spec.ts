@@ -65,6 +65,8 @@ test('by keyboard alone: two devices are signed out and the keyboard is back at 
 
 test('Ctrl+1…9 do not switch accounts while the person types or answers a dialog', async ({ app, homeserver }) => {
   const { page } = app
+  // (The search shows only when there are other devices to search.)
+  homeserver.addDevices('bob', 2)
   await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
   await signInWithPassword(page, homeserver.url, 'bob', PASSWORDS.bob)
   const heading = page.locator('main h2')
@@ -86,4 +88,52 @@ test('Ctrl+1…9 do not switch accounts while the person types or answers a dial
 
   await page.keyboard.press('Control+1')
   await expect(heading).toHaveText('Alice Liddell')
+})
+
+test('after the first account is added the keyboard is on its heading', async ({ app, homeserver }) => {
+  const { page } = app
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await expect(page.getByRole('heading', { level: 2, name: 'Alice Liddell' })).toBeFocused()
+})
+
+test('arrow keys move through the devices list, rendering rows as they go', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('alice', 50)
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  const list = page.getByRole('list', { name: 'Other devices' })
+  const first = list.getByRole('checkbox').first()
+  await first.focus()
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('ArrowDown')
+  const focusedRow = () => page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('aria-posinset'))
+  expect(await focusedRow()).toBe('3')
+  expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('checkbox')
+  // End reaches the last device, far past the rows first drawn; Home comes back.
+  await page.keyboard.press('End')
+  expect(await focusedRow()).toBe('50')
+  await expect(page.locator(':focus')).toBeInViewport()
+  await page.keyboard.press('Home')
+  expect(await focusedRow()).toBe('1')
+  // The same control of the next row: from a Rename button to the next Rename button.
+  await list.getByRole('button', { name: /^Rename/ }).first().focus()
+  await page.keyboard.press('ArrowDown')
+  await expect(page.locator(':focus')).toHaveAccessibleName(/^Rename/)
+  expect(await focusedRow()).toBe('2')
+})
+
+test('Ctrl+F and / go to the device search, from another tab too', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('alice', 2)
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  const search = page.getByRole('searchbox', { name: 'Search devices' })
+  await page.getByRole('tab', { name: 'Account' }).click()
+  await page.keyboard.press('/')
+  await expect(search).toBeFocused()
+  await expect(search).toHaveValue('')
+  await page.getByRole('tab', { name: 'Devices' }).focus()
+  await page.keyboard.press('Control+f')
+  await expect(search).toBeFocused()
+  // Typing "/" in the search is a character, not a shortcut.
+  await page.keyboard.type('a/b')
+  await expect(search).toHaveValue('a/b')
 })
