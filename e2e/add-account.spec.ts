@@ -82,3 +82,54 @@ test('a dead server gives a readable error and leaves the account list as it was
   await expect(accountButtons(page)).toHaveCount(1)
   await expect(accountButtons(page).first()).toContainText('@alice:')
 })
+
+test('a full Matrix ID typed as the server fills the server and the username', async ({ app, homeserver }) => {
+  const { page } = app
+  const host = new URL(homeserver.url).host
+  await openAddAccount(page)
+  const form = dialog(page, 'Add an account')
+  const server = form.getByRole('textbox', { name: 'Homeserver', exact: true })
+  await server.fill(`@alice:${host}`)
+  await form.getByRole('button', { name: 'Continue', exact: true }).click()
+  // The server half goes to the server field (the test server speaks plain http, so its bare name
+  // does not answer: the person gives its address, and the username half is waiting).
+  await expect(server).toHaveValue(host)
+  await server.fill(homeserver.url)
+  await form.getByRole('button', { name: 'Continue', exact: true }).click()
+  await expect(dialog(page).getByLabel('Username')).toHaveValue('alice')
+  await expect(dialog(page).getByLabel('Password', { exact: true })).toBeFocused()
+})
+
+test('a full Matrix ID typed as the username on another server looks that server up instead', async ({ app, homeserver }) => {
+  const { page } = app
+  const other = await startHomeserver({ users: [{ localpart: 'carol2', password: 'carol-pass' }] })
+  try {
+    await openAddAccount(page)
+    await chooseServer(page, homeserver.url)
+    const username = dialog(page).getByLabel('Username')
+    await username.fill(`@carol2:${new URL(other.url).host}`)
+    await username.press('Tab')
+    const server = dialog(page).getByRole('textbox', { name: 'Homeserver', exact: true })
+    await expect(server).toHaveValue(new URL(other.url).host)
+    await chooseServer(page, other.url)
+    await expect(dialog(page).getByLabel('Username')).toHaveValue('carol2')
+    await expect(dialog(page)).toContainText(new URL(other.url).host)
+  } finally {
+    await other.close()
+  }
+})
+
+test('a sign-in the server asks to slow down shows the wait on the button', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.rateLimit('login', 5, 90_000)
+  await openAddAccount(page)
+  await chooseServer(page, homeserver.url)
+  const form = dialog(page)
+  await form.getByLabel('Username').fill('alice')
+  await form.getByLabel('Password', { exact: true }).fill(PASSWORDS.alice)
+  await form.getByRole('button', { name: 'Sign in', exact: true }).click()
+  const button = form.getByRole('button', { name: /^Sign in again in \d:\d\d$/ })
+  await expect(button).toBeDisabled()
+  const first = await button.textContent()
+  await expect(button).not.toHaveText(first!, { timeout: 3_000 })
+})

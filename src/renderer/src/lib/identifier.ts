@@ -11,3 +11,9 @@ export function toIdentifier(input: string): UserIdentifier {
   }
   return { kind: 'user', user: value }
 }
+
+/** A full Matrix user ID typed where a server or a username was expected: its two halves. */
+export function splitMatrixId(input: string): { localpart: string; server: string } | null {
+  const match = /^@([^:\s]+):([^\s/]+)$/.exec(input.trim())
+  return match ? { localpart: match[1]!, server: match[2]! } : null
+}
