@@ -27,6 +27,11 @@ export const CALL_NAMES = [
   // Issue 12: settings
   'getSettings',
   'setSettings',
+  // issue 11
+  'review',
+  'markDevicesSeen',
+  'signOutInactive',
+  'takeNewDeviceReports',
 ] as const
 
 export const EVENT_NAMES = [
@@ -36,6 +41,8 @@ export const EVENT_NAMES = [
   'notice',
   // issue 9 §5: a latchkey://login?… link opened from outside
   'loginLink',
+  // issue 11: devices that appeared on an account
+  'newDevices',
 ] as const
 
 export type CallName = (typeof CALL_NAMES)[number]

@@ -108,6 +108,22 @@ export const uiaAuth = z.discriminatedUnion('type', [
 ])
 export type UiaAuth = z.infer<typeof uiaAuth>
 
+// issue 11: what each device is, whether it is verified, what is new
+export const deviceType = z.enum(['desktop', 'mobile', 'web', 'cli-bot', 'unknown'])
+export type DeviceType = z.infer<typeof deviceType>
+/** Where a fact about a device came from (shown in the details view). */
+export const factSource = z.enum(['client-information', 'user-agent', 'display-name'])
+export type FactSource = z.infer<typeof factSource>
+export const verification = z.object({
+  /** 'unknown': Latchkey could not check (the reason says why); never shown as verified. */
+  state: z.enum(['verified', 'unverified', 'no-encryption', 'unknown']),
+  /** A sentence: why unverified, or why it could not be checked. */
+  reason: z.string().optional(),
+  /** The device's ed25519 key (unpadded base64), for a verified device. */
+  fingerprint: z.string().optional(),
+})
+export type Verification = z.infer<typeof verification>
+
 export const device = z.object({
   deviceId: z.string(),
   displayName: z.string().optional(),
@@ -115,8 +131,40 @@ export const device = z.object({
   lastSeenTs: z.number().optional(),
   /** The device Latchkey itself signed in as, for this account. */
   current: z.boolean(),
+  // issue 11
+  type: deviceType.optional(),
+  client: z.object({ name: z.string(), version: z.string().optional(), url: z.string().optional() }).optional(),
+  os: z.string().optional(),
+  userAgent: z.string().optional(),
+  sources: z.object({ type: factSource.optional(), client: factSource.optional(), os: factSource.optional() }).optional(),
+  verification: verification.optional(),
+  /** When Latchkey first saw this device (ISO time): for devices present at the first look, that look. */
+  firstSeenAt: z.string().optional(),
+  /** Appeared since the person last looked at this account in the app. */
+  new: z.boolean().optional(),
 })
 export type Device = z.infer<typeof device>
+
+/** One account's security recommendations (issue 11 §4, §5). */
+export const accountReview = z.object({
+  accountId: id,
+  userId: z.string(),
+  /** Set when the devices could not be listed; the counts are then empty. */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  unverified: z.array(z.string()),
+  inactive: z.array(z.string()),
+  new: z.array(z.string()),
+  /** Devices whose verification could not be checked. */
+  unknown: z.array(z.string()),
+  /** The account's cross-signing identity changed since Latchkey first saw it (ISO time). */
+  identityChangedAt: z.string().optional(),
+  devices: z.array(device),
+})
+export type AccountReview = z.infer<typeof accountReview>
+
+/** A device that appeared on an account, for notifications and `latchkey check`. */
+export const newDeviceReport = z.object({ accountId: id, userId: z.string(), device })
+export type NewDeviceReport = z.infer<typeof newDeviceReport>
 
 export const loginToken = z.object({
   /** The one secret the renderer shows: its purpose is to be scanned or copied. */
@@ -232,6 +280,22 @@ export const calls = {
   getSettings: { args: none, result: settings },
   /** A partial change: only the named settings change; answers all of them. */
   setSettings: { args: settings.omit({ version: true }).partial().strict(), result: settings },
+  // issue 11
+  /** Every active account's recommendations, with the devices behind them. */
+  review: { args: z.object({ inactiveDays: z.number().int().min(1).max(3650).optional() }).optional(), result: z.object({ accounts: z.array(accountReview) }) },
+  /** The person looked at these devices in the app: they are no longer New. */
+  markDevicesSeen: { args: accountRef.extend({ deviceIds: z.array(id).max(100_000) }), result: none },
+  /** Sign out the inactive devices of several accounts; one answer per account. */
+  signOutInactive: {
+    args: z.object({
+      accounts: z.array(z.object({ accountId: id, deviceIds: z.array(id).min(1).max(100_000), auth: uiaAuth.optional() })).min(1).max(1000),
+    }),
+    result: z.object({
+      results: z.array(z.object({ accountId: id, signedOut: z.array(z.string()), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+    }),
+  },
+  /** New devices the command line has not reported yet; each is answered once. The app's New mark stays. */
+  takeNewDeviceReports: { args: none, result: z.array(newDeviceReport) },
 } as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>
 
 // ---------------------------------------------------------------------------------------------
@@ -244,7 +308,7 @@ export const events = {
   devicesChanged: z.object({ accountId: id, devices: z.array(device) }),
   /** Progress of a long call, e.g. signing out 500 devices in chunks. */
   progress: z.object({
-    operation: z.enum(['signOutDevices', 'checkAll']),
+    operation: z.enum(['signOutDevices', 'checkAll', 'signOutInactive']),
     /**
      * Issue 12: the call this progress belongs to (the `operationId` its caller passed). An event
      * can reach the window after its call has answered; the renderer ignores those of an
@@ -271,6 +335,9 @@ export const events = {
    * the person does, by confirming there (addWithLoginToken).
    */
   loginLink: z.object({ payload: z.string().min(1).max(8192) }),
+  // issue 11
+  /** Devices that appeared on an account since Latchkey last looked (the shell notifies the person). */
+  newDevices: z.object({ accountId: id, userId: z.string(), devices: z.array(device) }),
 } as const satisfies Record<EventName, z.ZodType>
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ let h: Harness
 afterEach(async () => h?.close())
 
 describe('checkAll', () => {
-  it('asks whoami for every account and records each status with a sentence', async () => {
+  it("asks every account's server for its device list (which proves the session) and records each status with a sentence", async () => {
     h = await startHarness()
     const active = await h.addAlice()
     const soft = await h.addAlice()
@@ -32,11 +32,11 @@ describe('checkAll', () => {
   it('marks accounts unreachable when the server does not answer, and active again once it does', async () => {
     h = await startHarness()
     const alice = await h.addAlice()
-    h.hs.setFault('whoami', { kind: 'status', status: 502 })
+    h.hs.setFault('devices', { kind: 'status', status: 502 })
     const down = await h.service.checkAll(undefined)
     expect(down.accounts[0]).toMatchObject({ id: alice.id, status: 'unreachable' })
     expect(down.accounts[0]?.statusMessage).toMatch(/502|Bad Gateway|localhost|127\.0\.0\.1/)
-    h.hs.setFault('whoami', null)
+    h.hs.setFault('devices', null)
     expect((await h.service.checkAll(undefined)).accounts[0]).toMatchObject({ status: 'active' })
   })
 

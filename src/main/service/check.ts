@@ -5,15 +5,19 @@
  * Pending logouts are retried here.
  */
 import { patchAccount, removeAccount, type AccountRecord, type AccountStatus } from '../accounts'
-import { hostOf, isMatrixError } from '../matrix'
+import { hostOf, isMatrixError, type Device as MatrixDevice } from '../matrix'
 import type { AccountsSnapshot } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { commit, readSnapshot, type ServiceContext } from './context'
 import { toContractError } from './errors'
+import { rememberInCheck, tell } from './insights'
 import { forEachBounded } from './limit'
 import { cannotReach, dropSecret, retryLogout } from './logout'
 
-type Outcome = { kind: 'status'; status: AccountStatus; message?: string } | { kind: 'remove' } | { kind: 'keep' }
+type Outcome =
+  | { kind: 'status'; status: AccountStatus; message?: string; /** GET /devices proved the session (issue 11 §6). */ devices?: MatrixDevice[] }
+  | { kind: 'remove' }
+  | { kind: 'keep' }
 
 export async function checkAll(ctx: ServiceContext): Promise<AccountsSnapshot> {
   const before = await readSnapshot(ctx)
@@ -32,6 +36,7 @@ export async function checkAll(ctx: ServiceContext): Promise<AccountsSnapshot> {
 
   const now = new Date().toISOString()
   const removed: AccountRecord[] = []
+  const told: Array<() => void> = []
   const { snapshot } = await commit(ctx, (draft) => {
     for (const original of before.accounts) {
       const outcome = outcomes.get(original.id)
@@ -43,10 +48,16 @@ export async function checkAll(ctx: ServiceContext): Promise<AccountsSnapshot> {
         removed.push(current)
       } else if (outcome.kind === 'status') {
         patchAccount(draft, current.id, { status: outcome.status, statusMessage: outcome.message, lastCheckedAt: now })
+        const devices = outcome.devices
+        if (devices) {
+          const remembered = rememberInCheck(draft, current, devices, now)
+          told.push(() => tell(ctx, current, devices, remembered))
+        }
       }
     }
   })
   for (const record of removed) await dropSecret(ctx, record)
+  for (const t of told) t()
   return snapshot
 }
 
@@ -57,8 +68,9 @@ async function checkOne(ctx: ServiceContext, record: AccountRecord): Promise<Out
   }
   try {
     const client = await ctx.pool.client(record)
-    await client.whoami()
-    return { kind: 'status', status: 'active' }
+    // The device list proves the token as whoami would, and shows new devices at no extra cost.
+    const devices = await client.devices()
+    return { kind: 'status', status: 'active', devices }
   } catch (error) {
     return judge(error, record)
   }

@@ -14,7 +14,7 @@ import { mapErrors } from './errors'
 import type { EventHub } from './events'
 import { seedKnownServers, writeKnownServers } from './server-versions'
 import type { SessionPool } from './session-pool'
-import type { ServiceTuning } from './types'
+import type { InsightsOptions, ServiceTuning } from './types'
 
 export interface ServiceContext {
   registry: AccountRegistry
@@ -35,6 +35,8 @@ export interface ServiceContext {
   openExternal: (url: string) => Promise<void>
   /** Aborted by close(): stops browser waits. */
   closing: AbortSignal
+  /** Issue 11: the settings it reads and what Latchkey says about itself in client information. */
+  insights: InsightsOptions
 }
 
 export function storageNotice(ctx: ServiceContext): string | undefined {

@@ -5,12 +5,13 @@
  * on one request, as Synapse does by default). A browser confirmation cannot be reused that way,
  * so with SSO the batch goes in a single request and the person confirms once.
  */
-import type { Device as MatrixDevice, MatrixClient } from '../matrix'
+import type { MatrixClient } from '../matrix'
 import type { AccountRecord } from '../accounts'
 import type { CallArgs, CallResult, Device } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { browserConfirmation, recordOf, type ServiceContext } from './context'
 import { mapErrors, toContractError } from './errors'
+import { lookAtDevices } from './insights'
 
 export async function listDevices(ctx: ServiceContext, args: CallArgs<'listDevices'>): Promise<Device[]> {
   const record = await recordOf(ctx, args.accountId)
@@ -80,23 +81,10 @@ export async function signOutDevices(ctx: ServiceContext, args: CallArgs<'signOu
   return { signedOut }
 }
 
-/** GET /devices, as the contract shows them (this session first, then the most recently seen); emits devicesChanged. */
+/**
+ * The devices as the contract shows them (this session first, then the most recently seen), with
+ * what each is, whether it is verified and whether it is new (see insights.ts); emits devicesChanged.
+ */
 async function refreshList(ctx: ServiceContext, record: AccountRecord, client: MatrixClient): Promise<Device[]> {
-  const raw = await mapErrors(() => client.devices(), { server: record.serverName })
-  const devices = raw.map((d) => toDevice(d, record.deviceId)).sort(byRelevance)
-  ctx.events.emit('devicesChanged', { accountId: record.id, devices })
-  return devices
-}
-
-function toDevice(d: MatrixDevice, currentId: string): Device {
-  const device: Device = { deviceId: d.deviceId, current: d.deviceId === currentId }
-  if (d.displayName !== undefined) device.displayName = d.displayName
-  if (d.lastSeenIp !== undefined) device.lastSeenIp = d.lastSeenIp
-  if (d.lastSeenTs !== undefined) device.lastSeenTs = d.lastSeenTs
-  return device
-}
-
-function byRelevance(a: Device, b: Device): number {
-  if (a.current !== b.current) return a.current ? -1 : 1
-  return (b.lastSeenTs ?? -1) - (a.lastSeenTs ?? -1) || a.deviceId.localeCompare(b.deviceId)
+  return (await lookAtDevices(ctx, record, client)).devices
 }

@@ -24,7 +24,9 @@ import { CALL_NAMES } from '../../shared/channels'
 import type { ServiceApi } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { mapErrors } from './errors'
-import { DEFAULT_TUNING, type SessionService, type SessionServiceOptions } from './types'
+import { DEFAULT_TUNING, defaultClientInformation, type SessionService, type SessionServiceOptions } from './types'
+import { markDevicesSeen, review, signOutInactive, syncClientInformation, takeNewDeviceReports } from './insights'
+import { watchDevices } from './device-watch'
 
 export type { SessionService, SessionServiceOptions, ServiceTuning } from './types'
 export type { ServiceListener } from './events'
@@ -67,10 +69,15 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     deviceName: options.deviceName ?? `Latchkey on ${hostname()}`,
     openExternal: options.openExternal ?? noBrowser,
     closing: closing.signal,
+    insights: {
+      settings: options.insightSettings ?? (() => ctx.settings.read()),
+      clientInformation: options.clientInformation ?? defaultClientInformation(),
+    },
   }
   const sso = new SsoRequests(ctx)
   const avatars = new AvatarCache(ctx)
   const unwatch = options.watchAccounts === false ? () => {} : followOtherProcesses(ctx)
+  const unwatchDevices = options.watchDevices === true ? watchDevices(ctx) : () => {}
 
   const api: ServiceApi = {
     listAccounts: () => listAccounts(ctx),
@@ -97,13 +104,29 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     forget: (args) => forget(ctx, args),
     generateLoginToken: (args) => generateLoginToken(ctx, args),
     getSettings: () => ctx.settings.read(),
-    setSettings: (patch) => ctx.settings.update(patch),
+    setSettings: async (patch) => {
+      const before = await ctx.settings.read()
+      const after = await ctx.settings.update(patch)
+      // Issue 11 §3: publish or withdraw Latchkey's client information on every account, in the background.
+      if (before.publishClientInformation !== after.publishClientInformation) void syncClientInformation(ctx).catch(() => {})
+      return after
+    },
+    // issue 11
+    review: (args) => review(ctx, args),
+    markDevicesSeen: async (args) => {
+      await markDevicesSeen(ctx, args)
+      return undefined
+    },
+    signOutInactive: (args) => signOutInactive(ctx, args),
+    takeNewDeviceReports: () => takeNewDeviceReports(ctx),
   }
   return {
     ...guarded(api),
     onEvent: (listener) => events.on(listener),
+    clientInformationSettingChanged: () => syncClientInformation(ctx),
     async close() {
       unwatch()
+      unwatchDevices()
       closing.abort()
       await sso.closeAll()
       ctx.pool.clear()

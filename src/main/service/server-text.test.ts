@@ -13,7 +13,7 @@ describe('a server error text of any length', () => {
     h = await startHarness()
     const alice = await h.addAlice()
     const second = await h.addAlice()
-    h.hs.setFault('whoami', { kind: 'error-body', status: 503, errcode: 'M_UNKNOWN', error: HUGE })
+    h.hs.setFault('devices', { kind: 'error-body', status: 503, errcode: 'M_UNKNOWN', error: HUGE })
 
     const snapshot = await h.service.checkAll(undefined)
     for (const id of [alice.id, second.id]) {

@@ -1,3 +1,4 @@
+import pkg from '../../../package.json' with { type: 'json' }
 import type { SecretStore } from '../accounts'
 import type { ServiceApi } from '../../shared/contract'
 import type { ServiceListener } from './events'
@@ -25,6 +26,37 @@ export interface SessionServiceOptions {
   watchAccounts?: boolean
   /** Tuning, mostly for tests. */
   tuning?: Partial<ServiceTuning>
+  /**
+   * What Latchkey publishes as its own client information (issue 11 §3). Default: the app's name,
+   * version and project page; the command line passes "Latchkey CLI".
+   */
+  clientInformation?: { name: string; version?: string; url?: string }
+  /**
+   * The two settings issue 11 reads. Default: settings.json (publish, look every 15 minutes unless
+   * changed). A function, so a changed setting is read at the next look.
+   */
+  insightSettings?: () => Promise<InsightSettings>
+  /** Look for new devices every `newDeviceCheckMinutes` while the service runs (the app; not the CLI). Default false. */
+  watchDevices?: boolean
+}
+
+export interface InsightSettings {
+  publishClientInformation: boolean
+  newDeviceCheckMinutes: number
+}
+
+/**
+ * What Latchkey says about itself in client information: its name, package.json's version, and
+ * package.json's `homepage` as the project page once it has one (none is invented here).
+ */
+export function defaultClientInformation(name = 'Latchkey'): { name: string; version: string; url?: string } {
+  const homepage = (pkg as { homepage?: unknown }).homepage
+  return typeof homepage === 'string' ? { name, version: pkg.version, url: homepage } : { name, version: pkg.version }
+}
+
+export interface InsightsOptions {
+  settings: () => Promise<InsightSettings>
+  clientInformation: { name: string; version?: string; url?: string }
 }
 
 export interface ServiceTuning {
@@ -56,4 +88,6 @@ export interface SessionService extends ServiceApi {
   onEvent(listener: ServiceListener): () => void
   /** Stops watching accounts.json, cancels pending SSO sign-ins and browser confirmations, and drops listeners. */
   close(): Promise<void>
+  /** After `publishClientInformation` changed (settings): publish or withdraw on every signed-in account. */
+  clientInformationSettingChanged(): Promise<void>
 }
