@@ -17,6 +17,7 @@ import type { ExitCode } from './exit-codes'
 import { confirm, promptSecret, readSecretFromStdin, type TtyInput } from './prompt'
 import { MEMORY_SWITCH_WARNING, memorySwitchOn } from './secret-store-switch'
 import { selectAccount } from './select'
+import { jsonForTerminal } from './terminal'
 
 export interface CliIo {
   stdin: TtyInput
@@ -47,6 +48,12 @@ export interface UiaOptions {
 export interface YesOption {
   yes?: boolean
 }
+/** issue 9 §5: go ahead over plain http:// to another computer without asking. */
+export interface PlainHttpOption {
+  allowPlainHttp?: boolean
+}
+export const ALLOW_PLAIN_HTTP_HELP =
+  'go ahead when the server is reached over plain http:// on another computer (the password or token crosses the network unencrypted)'
 
 export interface CommandKit {
   readonly io: CliIo
@@ -70,6 +77,12 @@ export interface CommandKit {
   readPassword(opts: { passwordStdin?: boolean }, prompt: string): Promise<string>
   /** The call, answering the server's User-Interactive Authentication once if it asks. */
   withUia<T>(account: Account, opts: UiaOptions, call: (auth?: UiaAuth) => Promise<T>): Promise<T>
+  /**
+   * A sign-in that the service refuses as `plain-http` (a password or token would go unencrypted
+   * to another computer): asked on a terminal, else refused with exit 11 unless --allow-plain-http.
+   * `call` gets `{ allowPlainHttp: true }` once the person (or the flag) said yes.
+   */
+  withPlainHttpConsent<T>(opts: PlainHttpOption, call: (allow: { allowPlainHttp?: true }) => Promise<T>): Promise<T>
   /** Asks before what cannot be undone, unless --yes; a "no" ends the command with `nothingDone`. */
   confirmUnlessYes(opts: YesOption, question: string, nothingDone: string): Promise<void>
   /** The exit code when the command itself succeeds (check's statuses, a pending logout). */
@@ -92,7 +105,7 @@ export function createKit(io: CliIo, deps: CliDeps): { kit: CommandKit; exitCode
   const out = (text: string): void => {
     io.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   }
-  const json = (value: unknown): void => out(JSON.stringify(value, null, 2))
+  const json = (value: unknown): void => out(jsonForTerminal(JSON.stringify(value, null, 2)))
   const say = (text: string): void => {
     io.stderr.write(`${text}\n`)
   }
@@ -181,6 +194,19 @@ export function createKit(io: CliIo, deps: CliDeps): { kit: CommandKit; exitCode
           return call({ type: 'sso' })
         }
         throw error
+      }
+    },
+    async withPlainHttpConsent(opts, call) {
+      if (opts.allowPlainHttp) return call({ allowPlainHttp: true })
+      try {
+        return await call({})
+      } catch (error) {
+        if (!(error instanceof ContractError) || error.code !== 'plain-http') throw error
+        if (!io.stdin.isTTY) throw new CliError('plainHttp', `${error.message} Pass --allow-plain-http to go ahead anyway.`)
+        if (!(await confirm(`${error.message} Continue without encryption?`, io.stdin, io.stderr))) {
+          throw new CliError('cancelled', 'Nothing was sent.')
+        }
+        return call({ allowPlainHttp: true })
       }
     },
     async confirmUnlessYes(opts, question, nothingDone) {

@@ -12,11 +12,14 @@ import { CliError } from './cli-error'
 import { createKit, type CliDeps, type CliIo } from './command-kit'
 import { COMMANDS } from './commands'
 import { EXIT, EXIT_CODES_HELP, exitCodeFor, type ExitCode } from './exit-codes'
+import { terminalStream } from './terminal'
 import { VERSION } from './version'
 
 export type { CliDeps, CliIo } from './command-kit'
 
-export async function run(argv: readonly string[], io: CliIo, deps: CliDeps): Promise<ExitCode> {
+export async function run(argv: readonly string[], rawIo: CliIo, deps: CliDeps): Promise<ExitCode> {
+  // Whatever is printed, a server's words among it cannot drive the terminal (see ./terminal).
+  const io: CliIo = { ...rawIo, stdout: terminalStream(rawIo.stdout), stderr: terminalStream(rawIo.stderr) }
   const { kit, exitCode, close } = createKit(io, deps)
   const program = buildProgram(io)
   // A known command name first: register that command alone (its help, options and errors are the

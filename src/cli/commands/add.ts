@@ -1,8 +1,8 @@
 /** `latchkey add <server> <user>`: sign in with a password and add the account. */
-import type { JsonOption, RegisterCommand } from '../command-kit'
+import { ALLOW_PLAIN_HTTP_HELP, type JsonOption, type PlainHttpOption, type RegisterCommand } from '../command-kit'
 import { CliError } from '../cli-error'
 
-interface AddOptions extends JsonOption {
+interface AddOptions extends JsonOption, PlainHttpOption {
   email?: boolean
   phone?: string
   passwordStdin?: boolean
@@ -19,6 +19,7 @@ export const register: RegisterCommand = (program, kit) => {
     .option('--phone <country>', '<user> is a phone number; give its two-letter country code')
     .option('--password-stdin', 'read the password from standard input')
     .option('--device-name <name>', 'the name this session shows in device lists')
+    .option('--allow-plain-http', ALLOW_PLAIN_HTTP_HELP)
     .option('--json', 'print JSON')
     .action(async (server: string, user: string, opts: AddOptions) => {
       if (opts.email && opts.phone) throw new CliError('usage', 'Choose either --email or --phone, not both.')
@@ -28,12 +29,16 @@ export const register: RegisterCommand = (program, kit) => {
           ? ({ kind: 'phone', country: opts.phone.toUpperCase(), phone: user } as const)
           : ({ kind: 'user', user } as const)
       const password = await kit.readPassword(opts, `Password for ${user} on ${server}: `)
-      const account = await (await kit.service()).addWithPassword({
-        server,
-        identifier,
-        password,
-        ...(opts.deviceName === undefined ? {} : { deviceName: opts.deviceName }),
-      })
+      const svc = await kit.service()
+      const account = await kit.withPlainHttpConsent(opts, (allow) =>
+        svc.addWithPassword({
+          server,
+          identifier,
+          password,
+          ...(opts.deviceName === undefined ? {} : { deviceName: opts.deviceName }),
+          ...allow,
+        }),
+      )
       kit.print(opts, account, () => `Added ${account.userId} (device ${account.deviceId}) as account ${account.id}.`)
     })
 }

@@ -1,5 +1,5 @@
 /** `latchkey relogin`: sign an account in again after a soft logout, keeping its device. */
-import { ACCOUNT_HELP, type AccountOption, type JsonOption, type RegisterCommand } from '../command-kit'
+import { ACCOUNT_HELP, ALLOW_PLAIN_HTTP_HELP, type AccountOption, type JsonOption, type PlainHttpOption, type RegisterCommand } from '../command-kit'
 
 export const register: RegisterCommand = (program, kit) => {
   program
@@ -7,11 +7,12 @@ export const register: RegisterCommand = (program, kit) => {
     .description('Sign an account in again after a soft logout, keeping its device (password on the terminal or with --password-stdin).')
     .option('--account <ref>', ACCOUNT_HELP)
     .option('--password-stdin', 'read the password from standard input')
+    .option('--allow-plain-http', ALLOW_PLAIN_HTTP_HELP)
     .option('--json', 'print JSON')
-    .action(async (opts: JsonOption & AccountOption & { passwordStdin?: boolean }) => {
+    .action(async (opts: JsonOption & AccountOption & PlainHttpOption & { passwordStdin?: boolean }) => {
       const { svc, account } = await kit.selected(opts)
       const password = await kit.readPassword(opts, `Password for ${account.userId}: `)
-      const updated = await svc.reLogin({ accountId: account.id, password })
+      const updated = await kit.withPlainHttpConsent(opts, (allow) => svc.reLogin({ accountId: account.id, password, ...allow }))
       kit.print(opts, updated, () => `Signed ${updated.userId} in again on device ${updated.deviceId}.`)
     })
 }

@@ -1,5 +1,5 @@
 /** `latchkey sso [server]`: sign in through single sign-on in the browser (or sign an account in again). */
-import type { AccountOption, JsonOption, RegisterCommand } from '../command-kit'
+import { ALLOW_PLAIN_HTTP_HELP, type AccountOption, type JsonOption, type PlainHttpOption, type RegisterCommand } from '../command-kit'
 import { CliError } from '../cli-error'
 import { selectAccount } from '../select'
 
@@ -10,27 +10,31 @@ export const register: RegisterCommand = (program, kit) => {
     .argument('[server]', 'server name or URL (not needed with --account)')
     .option('--idp <id>', 'the identity provider to use (see latchkey discover)')
     .option('--account <ref>', 'sign this account in again on its own server (after a soft logout)')
+    .option('--allow-plain-http', ALLOW_PLAIN_HTTP_HELP)
     .option('--json', 'print JSON')
-    .action(async (server: string | undefined, opts: JsonOption & AccountOption & { idp?: string }) => {
+    .action(async (server: string | undefined, opts: JsonOption & AccountOption & PlainHttpOption & { idp?: string }) => {
       if (server === undefined && opts.account === undefined) {
         throw new CliError('usage', 'Name the server to sign in to, or give --account to sign an account in again.')
       }
       const svc = await kit.service()
       const account = opts.account === undefined ? undefined : selectAccount(await svc.listAccounts(undefined), opts.account)
-      const { requestId } = await svc.beginSso({
-        server: server ?? account?.homeserverUrl ?? '',
-        ...(opts.idp === undefined ? {} : { idpId: opts.idp }),
-        ...(account === undefined ? {} : { accountId: account.id }),
+      const signedIn = await kit.withPlainHttpConsent(opts, async (allow) => {
+        const { requestId } = await svc.beginSso({
+          server: server ?? account?.homeserverUrl ?? '',
+          ...(opts.idp === undefined ? {} : { idpId: opts.idp }),
+          ...(account === undefined ? {} : { accountId: account.id }),
+          ...allow,
+        })
+        kit.say('Waiting for the browser to come back (Ctrl+C cancels)…')
+        const stop = kit.onInterrupt(() => {
+          void svc.cancelSso({ requestId })
+        })
+        try {
+          return await svc.completeSso({ requestId })
+        } finally {
+          stop()
+        }
       })
-      kit.say('Waiting for the browser to come back (Ctrl+C cancels)…')
-      const stop = kit.onInterrupt(() => {
-        void svc.cancelSso({ requestId })
-      })
-      try {
-        const signedIn = await svc.completeSso({ requestId })
-        kit.print(opts, signedIn, () => `Signed in as ${signedIn.userId} (device ${signedIn.deviceId}), account ${signedIn.id}.`)
-      } finally {
-        stop()
-      }
+      kit.print(opts, signedIn, () => `Signed in as ${signedIn.userId} (device ${signedIn.deviceId}), account ${signedIn.id}.`)
     })
 }

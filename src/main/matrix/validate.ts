@@ -2,6 +2,8 @@
 // protocol core is imported by the CLI on every start (zod costs ~90 ms to import) and because a
 // failed check must name the JSON path, never the offending value (it may be a token).
 
+import { serverText } from './errors'
+
 export class ShapeError extends Error {
   constructor(
     readonly path: string,
@@ -132,8 +134,24 @@ export const httpUrl: Check<string> = (value, path) => {
   return s
 }
 
+/** The spec caps a user id at 255 bytes; one with control characters is never valid. */
+const MAX_USER_ID = 255
+
 export const userId: Check<string> = (value, path) => {
   const s = string(value, path)
   if (!s.startsWith('@') || !s.includes(':')) throw new ShapeError(path, 'expected a Matrix user id (@name:server)')
+  // eslint-disable-next-line no-control-regex
+  if (Buffer.byteLength(s) > MAX_USER_ID || /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(s)) {
+    throw new ShapeError(path, 'expected a Matrix user id of at most 255 bytes without control characters')
+  }
   return s
+}
+
+/**
+ * Text a server chose for people to read (a device's name, its last IP, a display name): printable
+ * and at most `max` characters from here on, so no screen or terminal meets control characters and
+ * no list or file meets a megabyte of name.
+ */
+export function displayText(max: number): Check<string> {
+  return (value, path) => serverText(string(value, path), [], max)
 }

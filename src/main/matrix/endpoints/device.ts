@@ -1,6 +1,6 @@
 // The device object shared by GET /devices and GET /devices/{deviceId}.
 
-import { count, nonEmptyString, object, optional, string, type Check } from '../validate'
+import { count, displayText, nonEmptyString, object, optional, type Check } from '../validate'
 
 export interface Device {
   deviceId: string
@@ -14,11 +14,12 @@ export interface Device {
 
 const shape = object({
   device_id: nonEmptyString,
-  display_name: optional(string),
-  last_seen_ip: optional(string),
+  // Shown in lists and terminals: bounded and printable where they enter.
+  display_name: optional(displayText(255)),
+  last_seen_ip: optional(displayText(100)),
   last_seen_ts: optional(count),
-  last_seen_user_agent: optional(string),
-  'org.matrix.msc3852.last_seen_user_agent': optional(string),
+  last_seen_user_agent: optional(displayText(512)),
+  'org.matrix.msc3852.last_seen_user_agent': optional(displayText(512)),
 })
 
 export const device: Check<Device> = (value, path) => {

@@ -1,4 +1,5 @@
 import { defineEndpoint, r0AndV3, SPEC } from '../endpoint'
+import { serverText } from '../errors'
 import { object, optional } from '../validate'
 
 export interface Profile {
@@ -28,7 +29,7 @@ export const profile = defineEndpoint({
       // A field of the wrong type is treated as absent: a profile is decoration, not state.
       const r = object({ displayname: optional(anything), avatar_url: optional(anything), 'm.tz': optional(anything) })(body, '')
       const out: Profile = {}
-      if (typeof r.displayname === 'string') out.displayName = r.displayname
+      if (typeof r.displayname === 'string') out.displayName = serverText(r.displayname, [], 255)
       if (typeof r.avatar_url === 'string' && r.avatar_url.startsWith('mxc://')) out.avatarUrl = r.avatar_url
       if (typeof r['m.tz'] === 'string') out.timeZone = r['m.tz']
       return out
