@@ -2,6 +2,7 @@
 // base URL (through /.well-known/matrix/client, by the spec's IGNORE / FAIL_PROMPT / FAIL_ERROR
 // rules), versions, sign-in methods, login-token support and whether the OAuth 2.0 API is offered.
 
+import { plainHttpHost } from './loopback'
 import { accountManagementUrl } from './account-management'
 import {
   authIssuer as authIssuerEndpoint,
@@ -86,7 +87,6 @@ export interface DiscoverOptions {
   signal?: AbortSignal
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
 
 function discoveryError(serverName: string, failure: 'FAIL_PROMPT' | 'FAIL_ERROR', message: string, cause?: unknown, status?: number): MatrixError {
   return new MatrixError({ kind: 'discovery', endpoint: 'discovery', host: serverName, discovery: failure, message, cause, ...(status === undefined ? {} : { status }) })
@@ -212,7 +212,7 @@ export async function discover(input: string, options: DiscoverOptions = {}): Pr
 
   const r0Only = isR0Only(versions)
   if (r0Only) warnings.push(`${host} runs an old Matrix version (${versions.versions.join(', ')}); some features may be missing.`)
-  if (new URL(baseUrl).protocol === 'http:' && !LOOPBACK.test(new URL(baseUrl).hostname)) {
+  if (plainHttpHost(baseUrl) !== undefined) {
     warnings.push(`${host} is reached over plain http://, so passwords and tokens would cross the network unencrypted.`)
   }
   if (flowsKnown && !password && !ssoFlow && !tokenFlow && !oauth.offered) {
