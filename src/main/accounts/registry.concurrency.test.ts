@@ -65,7 +65,7 @@ describe('the lock', () => {
     const { snapshot } = await registry.update((draft) => addAccount(draft, newAccountInput()))
     const waited = Date.now() - started
     expect(snapshot.accounts).toHaveLength(1)
-    // Not before the lock went stale, and not much after (proper-lockfile may date it up to 1 s ahead).
+    // Not before the lock went stale, and not much after (the lock's time is dated up to 1 s ahead).
     expect(waited).toBeGreaterThan(1500)
     expect(waited).toBeLessThan(5000)
   })

@@ -24,7 +24,7 @@ const registry = new AccountRegistry({ dir, ...(staleLockMs ? { staleLockMs } : 
 
 try {
   if (flags.includes('--hold')) {
-    // Keeps the event loop alive: proper-lockfile's refresh timer is unref'd.
+    // Keeps the event loop alive: the lock's refresh timer is unref'd.
     setInterval(() => undefined, 60_000)
     await registry.update(async () => {
       process.stdout.write('holding\n')
