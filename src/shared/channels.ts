@@ -32,6 +32,8 @@ export const CALL_NAMES = [
   'markDevicesSeen',
   'signOutInactive',
   'takeNewDeviceReports',
+  // Issue 10: OAuth 2.0 sign-in
+  'beginOAuth',
 ] as const
 
 export const EVENT_NAMES = [

@@ -83,7 +83,12 @@ export const discovery = z.object({
   getLoginToken: z.boolean(),
   /** The server prefers clients that use its OAuth 2.0 API. */
   oauthAwarePreferred: z.boolean(),
-  oauth: z.object({ offered: z.boolean(), accountManagementUrl: z.string().optional() }),
+  oauth: z.object({
+    offered: z.boolean(),
+    accountManagementUrl: z.string().optional(),
+    /** Signing in with a code shown in the terminal (RFC 8628) is possible (issue 10). */
+    deviceCode: z.boolean().optional(),
+  }),
   /** Sentences worth showing, e.g. that the well-known file was missing. */
   warnings: z.array(z.string()),
 })
@@ -296,6 +301,19 @@ export const calls = {
   },
   /** New devices the command line has not reported yet; each is answered once. The app's New mark stays. */
   takeNewDeviceReports: { args: none, result: z.array(newDeviceReport) },
+  // Issue 10: OAuth 2.0 sign-in in the browser ("Continue with <server>"); finished with
+  // completeSso and stopped with cancelSso, as SSO is.
+  beginOAuth: {
+    args: z.object({
+      server: z.string().trim().min(1).max(2048),
+      /** Sign in again to this account, keeping its device id. */
+      accountId: id.optional(),
+      /** The person asks for a new account on the server (prompt=create). */
+      create: z.boolean().optional(),
+      allowPlainHttp,
+    }),
+    result: z.object({ requestId: id, url: z.string() }),
+  },
 } as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>
 
 // ---------------------------------------------------------------------------------------------

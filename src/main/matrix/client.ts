@@ -88,6 +88,12 @@ export interface MatrixClientOptions {
   credentials?: Credentials
   /** Called with rotated tokens before they are used; if it throws, they are not used. */
   onCredentials?: (credentials: Credentials) => Promise<void>
+  /**
+   * Renews the session some other way than the legacy POST /refresh (an OAuth 2.0 session's
+   * refresh token grant). Given the current credentials (with a refresh token), answers the new
+   * ones; a refusal is a MatrixError of kind 'logged-out'. onCredentials is still called after it.
+   */
+  renew?: (current: Credentials & { refreshToken: string }) => Promise<Credentials>
   /** The signed-in user, if known (saves a whoami before a password UIA stage). */
   userId?: string
   transport?: Transport | TransportOptions
@@ -111,6 +117,7 @@ export class MatrixClient {
   readonly servers: KnownServers
   private creds: Credentials | null
   private readonly onCredentials: ((c: Credentials) => Promise<void>) | undefined
+  private readonly renewer: MatrixClientOptions['renew']
   private readonly storedCredentials: (() => Promise<Credentials | null>) | undefined
   private refreshing: Promise<Credentials> | null = null
   private knownUserId: string | undefined
@@ -124,6 +131,7 @@ export class MatrixClient {
     if (v !== undefined) this.servers.remember(this.baseUrl, isVersionList(v) ? { versions: [...v], unstableFeatures: {} } : v)
     this.creds = options.credentials ? { ...options.credentials } : null
     this.onCredentials = options.onCredentials
+    this.renewer = options.renew
     this.storedCredentials = options.storedCredentials
     this.knownUserId = options.userId
   }
@@ -213,7 +221,9 @@ export class MatrixClient {
       // renewed or signed in again); the token we hold is then merely stale.
       const moved = this.creds !== null && this.creds.accessToken !== token
       if (!moved && !(await this.adoptStored(token))) {
-        if (!this.creds?.refreshToken) throw e
+        // An OAuth 2.0 session signs in again as the same device whatever the server said, so
+        // a token that cannot be renewed means "sign in again", not "gone".
+        if (!this.creds?.refreshToken) throw this.renewer && !e.softLogout ? e.with({ softLogout: true, message: loggedOutSentence(this.host, true) }) : e
         await this.renewAfterRejection(token, e)
       }
       return this.transport.send(endpoint, params, ctx(this.creds?.accessToken))
@@ -450,11 +460,11 @@ export class MatrixClient {
     try {
       await this.renew(token, true)
     } catch (e) {
-      if (isMatrixError(e, 'logged-out') && e.endpoint === 'refresh') {
+      if (isMatrixError(e, 'logged-out') && (e.endpoint === 'refresh' || this.renewer !== undefined)) {
         // The spec: soft logout only if the refresh failure says soft_logout: true.
         throw rejection.with({ softLogout: e.softLogout, message: loggedOutSentence(this.host, e.softLogout), cause: e })
       }
-      if (isMatrixError(e, 'http') && e.endpoint === 'refresh' && e.status !== undefined && e.status < 500) {
+      if (isMatrixError(e, 'http') && (e.endpoint === 'refresh' || this.renewer !== undefined) && e.status !== undefined && e.status < 500) {
         throw rejection.with({ softLogout: false, message: loggedOutSentence(this.host, false), cause: e })
       }
       throw e
@@ -482,16 +492,23 @@ export class MatrixClient {
     if (!current?.refreshToken) {
       throw new MatrixError({ kind: 'logged-out', endpoint: 'refresh', host: this.host, message: `The session on ${this.host} cannot be renewed: it has no refresh token; sign in again.` })
     }
-    const [path] = this.pathsFor(refresh, {})
-    const r = await this.transport.send(refresh, { refreshToken: current.refreshToken }, { baseUrl: this.baseUrl, path, secrets: [current.accessToken] })
-    const next: Credentials = { accessToken: r.accessToken, refreshToken: r.refreshToken ?? current.refreshToken }
-    if (r.expiresInMs !== undefined) next.expiresAt = this.transport.now() + r.expiresInMs
+    let next: Credentials
+    if (this.renewer) {
+      next = await this.renewer({ ...current, refreshToken: current.refreshToken })
+    } else {
+      const [path] = this.pathsFor(refresh, {})
+      const r = await this.transport.send(refresh, { refreshToken: current.refreshToken }, { baseUrl: this.baseUrl, path, secrets: [current.accessToken] })
+      next = { accessToken: r.accessToken, refreshToken: r.refreshToken ?? current.refreshToken }
+      if (r.expiresInMs !== undefined) next.expiresAt = this.transport.now() + r.expiresInMs
+    }
     if (this.onCredentials) {
       try {
         await this.onCredentials({ ...next })
       } catch (cause) {
         // Not used, so the old refresh token stays valid (spec: it is revoked only once the new
-        // tokens are used) and the next call can renew again.
+        // tokens are used) and the next call can renew again — except where renewal is the
+        // caller's (OAuth 2.0): its refresh token was spent by sending it and is never sent again.
+        if (this.renewer) this.creds = { accessToken: current.accessToken, ...(current.expiresAt === undefined ? {} : { expiresAt: current.expiresAt }) }
         throw new MatrixError({
           kind: 'persist',
           endpoint: 'refresh',

@@ -14,7 +14,7 @@ export interface ErrorContext {
   /** What the person was doing, as the end of "… before <action>": "making another login token". */
   action?: string
   /** Which kind of sign-in, when the call signs in: decides what "refused" refers to. */
-  login?: 'password' | 'login-token' | 'sso'
+  login?: 'password' | 'login-token' | 'sso' | 'oauth'
   /** The name to use in sentences instead of the error's host (e.g. the server name). */
   server?: string
 }
@@ -109,7 +109,9 @@ function refused(error: MatrixError, context: ErrorContext, server: string): Con
   const message =
     context.login === 'password'
       ? `${server} refused the user name or password.`
-      : `${server} refused the login token: it may have been used already or have expired. Make a new one and try again.`
+      : context.login === 'oauth'
+        ? `${server} did not accept the sign-in; start it again.`
+        : `${server} refused the login token: it may have been used already or have expired. Make a new one and try again.`
   return new ContractError({ code: 'wrong-credentials', message })
 }
 

@@ -20,6 +20,7 @@ import { generateLoginToken } from './make-login-token'
 import { SessionPool } from './session-pool'
 import { addWithLoginToken, addWithPassword, discoverServer, reLogin, toDiscovery } from './sign-in'
 import { SsoRequests } from './sso-requests'
+import { oauthRenewer } from './oauth'
 import { CALL_NAMES } from '../../shared/channels'
 import type { ServiceApi } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
@@ -75,6 +76,8 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     },
   }
   const sso = new SsoRequests(ctx)
+  // OAuth 2.0 sessions renew by the refresh token grant at their issuer (issue 10).
+  ctx.pool.renewerFor = (record) => oauthRenewer(ctx, record)
   const avatars = new AvatarCache(ctx)
   const unwatch = options.watchAccounts === false ? () => {} : followOtherProcesses(ctx)
   const unwatchDevices = options.watchDevices === true ? watchDevices(ctx) : () => {}
@@ -103,6 +106,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     logoutAll: (args) => logoutAll(ctx, args),
     forget: (args) => forget(ctx, args),
     generateLoginToken: (args) => generateLoginToken(ctx, args),
+    beginOAuth: (args) => sso.beginOAuth(args),
     getSettings: () => ctx.settings.read(),
     setSettings: async (patch) => {
       const before = await ctx.settings.read()

@@ -5,7 +5,8 @@
  * separate, explicit way to drop an account without revoking it.
  */
 import { removeAccount, secretKey, patchAccount, type AccountRecord } from '../accounts'
-import { isMatrixError, type MatrixClient, type MatrixError } from '../matrix'
+import { accountManagementUrl, isMatrixError, type MatrixClient, type MatrixError } from '../matrix'
+import { revokeSession } from './oauth'
 import type { AccountsSnapshot, CallArgs, CallResult } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { commit, recordOf, type ServiceContext } from './context'
@@ -21,7 +22,7 @@ export async function logout(ctx: ServiceContext, args: CallArgs<'logout'>): Pro
     return { outcome: 'logged-out', message: `${record.userId} had no saved session on this computer; Latchkey removed the account.` }
   }
   try {
-    await client.logout()
+    await endSession(ctx, record, client)
   } catch (error) {
     const ended = alreadyEnded(error, record)
     if (ended) {
@@ -39,6 +40,17 @@ export async function logout(ctx: ServiceContext, args: CallArgs<'logout'>): Pro
 
 export async function logoutAll(ctx: ServiceContext, args: CallArgs<'logoutAll'>): Promise<LogoutResult> {
   const record = await recordOf(ctx, args.accountId)
+  if (record.authApi === 'oauth' || record.accountManagement) {
+    // Such servers end sessions on their account page (spec: OAuth 2.0 aware clients, MUST).
+    const page = record.accountManagement ? accountManagementUrl({ accountManagementUri: record.accountManagement.url, accountManagementActionsSupported: record.accountManagement.actions }, 'org.matrix.devices_list') : undefined
+    if (page) await ctx.openExternal(page).catch(() => undefined)
+    throw new ContractError({
+      code: 'unsupported',
+      message: page
+        ? `${record.serverName} signs sessions out on its own account page, which Latchkey opened in your browser: sign the other devices out there.`
+        : `${record.serverName} signs sessions out on its own account page; open it from the server's website to sign the other devices out.`,
+    })
+  }
   const client = await ctx.pool.client(record)
   try {
     await client.logoutAll()
@@ -73,13 +85,23 @@ export async function retryLogout(ctx: ServiceContext, record: AccountRecord): P
   const client = await sessionOrNull(ctx, record)
   if (!client) return 'ended'
   try {
-    await client.logout()
+    await endSession(ctx, record, client)
   } catch (error) {
     if (!alreadyEnded(error, record)) {
       return { message: isMatrixError(error) ? pendingSentence(record, error) : toContractError(error).message }
     }
   }
   return 'ended'
+}
+
+/**
+ * Ends this account's session on the server: an OAuth 2.0 session by revoking both its tokens at
+ * the issuer (its /logout answers 404 there), any other by POST /logout.
+ */
+async function endSession(ctx: ServiceContext, record: AccountRecord, client: MatrixClient): Promise<void> {
+  if (record.authApi !== 'oauth' || !record.oauth) return client.logout()
+  const tokens = await ctx.secrets.get(secretKey(record.userId, record.deviceId))
+  if (tokens) await revokeSession(ctx, record, tokens)
 }
 
 /** The account leaves the list first (what the person sees), then its secret leaves the keychain. */

@@ -8,7 +8,7 @@
  * replayed.
  */
 import { secretKey, type AccountRecord, type SecretStore, type StoredSecret } from '../accounts'
-import { MatrixClient, type KnownServers, type ServerVersions, type Transport } from '../matrix'
+import { MatrixClient, type KnownServers, type MatrixClientOptions, type ServerVersions, type Transport } from '../matrix'
 import { ContractError } from '../../shared/errors'
 import { toContractError } from './errors'
 
@@ -21,6 +21,8 @@ interface Entry {
 
 export class SessionPool {
   readonly #entries = new Map<string, Entry>()
+  /** How an OAuth 2.0 account's session is renewed (set by the service; legacy /refresh otherwise). */
+  renewerFor: ((record: AccountRecord) => NonNullable<MatrixClientOptions['renew']>) | undefined
 
   constructor(
     private readonly secrets: SecretStore,
@@ -73,6 +75,7 @@ export class SessionPool {
       transport: this.transport,
       servers: this.servers,
       ...(versions ? { versions } : {}),
+      ...(record.authApi === 'oauth' && this.renewerFor ? { renew: this.renewerFor(record) } : {}),
       onCredentials: async (next) => {
         await this.secrets.set(key, next)
         entry.tokens = { ...next }

@@ -3,8 +3,9 @@
  * account list and the keychain end as they were: a new session that cannot be kept is revoked
  * on the server, its secret deleted, and nothing is written.
  */
-import { addAccount, patchAccount, secretKey, type AccountRecord, type NewAccount } from '../accounts'
-import { signInWithLoginToken, signInWithPassword, tokensOf, type Credentials } from '../auth'
+import { addAccount, patchAccount, secretKey, type AccountRecord, type AuthApi, type NewAccount, type SignInMethod } from '../accounts'
+import { offersDeviceGrant, signInWithLoginToken, signInWithPassword, tokensOf, type Credentials } from '../auth'
+import { revokeSession } from './oauth'
 import { discover, type Discovery as MatrixDiscovery, type MatrixClient, type ServerVersions } from '../matrix'
 import type { Account, CallArgs, Discovery } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
@@ -38,6 +39,7 @@ export function toDiscovery(d: MatrixDiscovery): Discovery {
     oauth: {
       offered: d.oauth.offered,
       ...(d.oauth.accountManagementUrl === undefined ? {} : { accountManagementUrl: d.oauth.accountManagementUrl }),
+      ...(d.oauth.metadata ? { deviceCode: offersDeviceGrant(d.oauth.metadata) } : {}),
     },
     warnings: [...d.warnings],
   }
@@ -104,8 +106,20 @@ export async function reLogin(ctx: ServiceContext, args: CallArgs<'reLogin'>): P
   return replaceSession(ctx, record, client, credentials)
 }
 
+/**
+ * What an account records about how it signed in, beyond the session itself: the OAuth 2.0 API's
+ * issuer (authApi 'oauth') and the account page, for sessions made through it.
+ */
+export interface SessionOrigin {
+  signInMethod?: SignInMethod
+  authApi?: AuthApi
+  oauth?: { issuer: string }
+  accountManagement?: { url: string; actions: string[] }
+}
+
 /** Keeps a brand-new session: secret first, then the account list; undone entirely on failure. */
-export async function addSession(ctx: ServiceContext, client: MatrixClient, credentials: Credentials): Promise<Account> {
+export async function addSession(ctx: ServiceContext, client: MatrixClient, credentials: Credentials, origin: SessionOrigin = {}): Promise<Account> {
+  const revoke = (c: MatrixClient) => endUnkeptSession(ctx, c, credentials, origin)
   const profile = await profileOf(client, credentials.userId)
   const key = secretKey(credentials.userId, credentials.deviceId)
   const tokens = tokensOf(credentials)
@@ -125,6 +139,7 @@ export async function addSession(ctx: ServiceContext, client: MatrixClient, cred
       authApi: 'legacy',
       lastCheckedAt: new Date().toISOString(),
       ...profile,
+      ...origin,
     }
     record = (await commit(ctx, (draft) => addAccount(draft, entry))).result
   } catch (error) {
@@ -147,7 +162,9 @@ export async function replaceSession(
   record: AccountRecord,
   client: MatrixClient,
   credentials: Credentials,
+  origin: SessionOrigin = {},
 ): Promise<Account> {
+  const revoke = (c: MatrixClient) => endUnkeptSession(ctx, c, credentials, origin)
   const sameDevice = credentials.deviceId === record.deviceId
   if (credentials.userId !== record.userId) {
     // Somebody else's session, made just now (device ids are per user): not the device to keep.
@@ -184,6 +201,7 @@ export async function replaceSession(
           statusMessage: undefined,
           lastCheckedAt: new Date().toISOString(),
           ...profile,
+          ...origin,
         }),
       )
     ).result
@@ -209,6 +227,16 @@ async function profileOf(client: MatrixClient, userId: string): Promise<{ displa
     }
   } catch {
     return {}
+  }
+}
+
+/** A session we will not keep: an OAuth one is revoked at its issuer, a legacy one logged out. */
+async function endUnkeptSession(ctx: ServiceContext, client: MatrixClient, credentials: Credentials, origin: SessionOrigin): Promise<void> {
+  if (!origin.oauth) return revoke(client)
+  try {
+    await revokeSession(ctx, { userId: credentials.userId, homeserverUrl: credentials.homeserverUrl, oauth: origin.oauth }, tokensOf(credentials))
+  } catch {
+    // Unreachable or already gone: nothing more to do.
   }
 }
 

@@ -8,16 +8,17 @@
  * collects that outcome, however late it is called.
  */
 import { randomBytes } from 'node:crypto'
-import { signInWithSso, type PendingSsoSignIn } from '../auth'
+import { beginOAuthSignIn, signInWithSso, type PendingSsoSignIn } from '../auth'
+import { clientIdOf, oauthServer } from './oauth'
 import type { Account, CallArgs } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { freshClient, recordOf, type ServiceContext } from './context'
 import { mapErrors, toContractError, type ErrorContext } from './errors'
 import { refusePlainHttp, refuseSwitchToPlainHttp } from './plain-http'
-import { addSession, discoverServer, replaceSession, versionsOf } from './sign-in'
+import { addSession, discoverServer, replaceSession, versionsOf, type SessionOrigin } from './sign-in'
 
 interface SsoRequest {
-  signIn: PendingSsoSignIn
+  signIn: Pick<PendingSsoSignIn, 'url' | 'cancel' | 'closed'>
   /** The account added or signed in again; rejects with a ContractError. */
   outcome: Promise<Account>
   /** completeSso has taken the outcome. */
@@ -76,6 +77,70 @@ export class SsoRequests {
     this.#requests.set(requestId, request)
     // A sign-in that timed out or failed is forgotten unless completeSso holds it (and will report
     // why). An account that was kept waits for completeSso however late it comes.
+    outcome.catch(() => {
+      if (!request.collected) this.#forget(requestId, request)
+    })
+    return { requestId, url: signIn.url }
+  }
+
+  /**
+   * "Continue with <server>": the OAuth 2.0 authorisation code grant in the browser (issue 10),
+   * kept like an SSO sign-in and finished with completeSso. The client id is checked (or
+   * registered) before the browser opens, so the person never lands on an error page there.
+   */
+  async beginOAuth(args: CallArgs<'beginOAuth'>): Promise<{ requestId: string; url: string }> {
+    const { ctx } = this
+    const record = args.accountId === undefined ? undefined : await recordOf(ctx, args.accountId)
+    const found = await discoverServer(ctx, record ? record.homeserverUrl : args.server)
+    const metadata = found.oauth.metadata
+    if (!found.oauth.offered || !metadata) {
+      throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer signing in on its own web page; use another way to sign in.` })
+    }
+    refusePlainHttp(found.baseUrl, args.allowPlainHttp, 'sso')
+    const context: ErrorContext = { login: 'oauth', server: found.serverName }
+    const server = await mapErrors(() => oauthServer(ctx, metadata.issuer, found.baseUrl, metadata), context)
+    const clientId = await mapErrors(() => clientIdOf(ctx, server, 'probe'), context)
+    const client = freshClient(ctx, found.baseUrl, versionsOf(found))
+    const origin: SessionOrigin = {
+      signInMethod: 'oauth',
+      authApi: 'oauth',
+      oauth: { issuer: metadata.issuer },
+      ...(found.oauth.accountManagementUrl === undefined
+        ? {}
+        : { accountManagement: { url: metadata.accountManagementUri ?? found.oauth.accountManagementUrl, actions: found.oauth.accountManagementActions ?? [] } }),
+    }
+    let kept: Account | undefined
+    const signIn = await mapErrors(
+      () =>
+        beginOAuthSignIn(client, {
+          server,
+          clientId,
+          ...(record ? { deviceId: record.deviceId, loginHint: record.userId } : {}),
+          ...(args.create ? { create: true } : {}),
+          openExternal: (url) => openBrowser(ctx, url),
+          timeoutMs: ctx.tuning.ssoTimeoutMs,
+          signal: ctx.closing,
+          keep: async (credentials) => {
+            kept = record
+              ? await replaceSession(ctx, await recordOf(ctx, record.id), client, credentials, origin)
+              : await addSession(ctx, client, credentials, origin)
+          },
+          describeFailure: (error) => toContractError(error, context).message,
+        }),
+      context,
+    )
+    const outcome = mapErrors(async () => {
+      await signIn.done
+      if (!kept) throw new Error('the OAuth sign-in finished without keeping its session')
+      return kept
+    }, context)
+    return this.#track('oauth', signIn, outcome)
+  }
+
+  #track(kind: 'sso' | 'oauth', signIn: SsoRequest['signIn'], outcome: Promise<Account>): { requestId: string; url: string } {
+    const requestId = `${kind}_${randomBytes(12).toString('hex')}`
+    const request: SsoRequest = { signIn, outcome, collected: false }
+    this.#requests.set(requestId, request)
     outcome.catch(() => {
       if (!request.collected) this.#forget(requestId, request)
     })
