@@ -4,7 +4,7 @@ import { makeDevices } from '../testing/fakeBridge'
 import { filterDevices, isInactive, sortOthers } from './devices'
 import { toIdentifier } from './identifier'
 import { qrPath } from './qr'
-import { countdown, duration, relativeTime } from './time'
+import { countdown, duration, relativeTime, waitLabel } from './time'
 
 const DAY = 24 * 3600_000
 
@@ -24,9 +24,16 @@ describe('times as people read them', () => {
   })
 
   it('names a wait in seconds, then in minutes', () => {
-    expect(duration(1)).toBe('1 second')
+    expect(duration(1)).toBe('a moment')
     expect(duration(12_000)).toBe('12 seconds')
-    expect(duration(5 * 60_000)).toBe('5 minutes')
+    expect(duration(5 * 60_000)).toBe('about 5 minutes')
+  })
+
+  it('caps a wait a server asks for at a day, and says long waits in words on buttons', () => {
+    expect(duration(1e15)).toBe('more than a day')
+    expect(duration(3 * 3_600_000)).toBe('about 3 hours')
+    expect(waitLabel(114_000)).toBe('1:54')
+    expect(waitLabel(7 * 86_400_000)).toBe('more than a day')
   })
 })
 

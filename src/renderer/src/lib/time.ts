@@ -35,10 +35,25 @@ export function countdown(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
 }
 
-/** "12 seconds", "2 minutes" — for waits the server asks for. */
+/**
+ * A wait the server asks for, as a person says it: "12 seconds", "about 3 minutes", "about 2
+ * hours", capped at "more than a day" (a server may ask for any number). Worded as main words it
+ * (src/main/matrix/wait.ts), which the renderer cannot import.
+ */
 export function duration(ms: number): string {
-  const seconds = Math.max(1, Math.ceil(ms / 1000))
-  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`
-  const minutes = Math.ceil(seconds / 60)
-  return `${minutes} minutes`
+  if (Number.isNaN(ms) || ms > 86_400_000) return 'more than a day'
+  if (ms < 1000) return 'a moment'
+  const seconds = Math.round(ms / 1000)
+  if (seconds === 1) return 'a second'
+  if (seconds < 60) return `${seconds} seconds`
+  const minutes = Math.round(ms / 60_000)
+  if (minutes <= 1) return 'about a minute'
+  if (minutes < 60) return `about ${minutes} minutes`
+  const hours = Math.round(ms / 3_600_000)
+  return hours <= 1 ? 'about an hour' : `about ${hours} hours`
+}
+
+/** A wait on a button: a countdown while it is short, words once it is an hour or more. */
+export function waitLabel(ms: number): string {
+  return ms >= 3_600_000 ? duration(ms) : countdown(ms)
 }
