@@ -34,6 +34,7 @@ export const CALL_NAMES = [
   'takeNewDeviceReports',
   // Issue 10: OAuth 2.0 sign-in
   'beginOAuth',
+  'beginDeviceCode',
 ] as const
 
 export const EVENT_NAMES = [

@@ -314,6 +314,25 @@ export const calls = {
     }),
     result: z.object({ requestId: id, url: z.string() }),
   },
+  /**
+   * OAuth 2.0 sign-in with a code confirmed in a browser elsewhere (RFC 8628; the CLI on a machine
+   * without a browser). Answers what to show; completeSso waits for the person, cancelSso stops.
+   */
+  beginDeviceCode: {
+    args: z.object({
+      server: z.string().trim().min(1).max(2048),
+      accountId: id.optional(),
+      allowPlainHttp,
+    }),
+    result: z.object({
+      requestId: id,
+      userCode: z.string(),
+      verificationUri: z.string(),
+      verificationUriComplete: z.string().optional(),
+      /** Milliseconds since the epoch. */
+      expiresAt: z.number(),
+    }),
+  },
 } as const satisfies Record<CallName, { args: z.ZodType; result: z.ZodType }>
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { register as forget } from './forget'
 import { register as loginToken } from './login-token'
 import { register as logout } from './logout'
 import { register as logoutAll } from './logout-all'
+import { register as oauth } from './oauth'
 import { register as relabel } from './relabel'
 import { register as relogin } from './relogin'
 import { register as renameDevice } from './rename-device'
@@ -27,6 +28,7 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, register: RegisterC
   ['accounts', accounts],
   ['discover', discover],
   ['add', add],
+  ['oauth', oauth],
   ['sso', sso],
   ['login-token', loginToken],
   ['switch', switchAccount],

@@ -107,6 +107,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     forget: (args) => forget(ctx, args),
     generateLoginToken: (args) => generateLoginToken(ctx, args),
     beginOAuth: (args) => sso.beginOAuth(args),
+    beginDeviceCode: (args) => sso.beginDeviceCode(args),
     getSettings: () => ctx.settings.read(),
     setSettings: async (patch) => {
       const before = await ctx.settings.read()

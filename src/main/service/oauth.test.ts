@@ -137,3 +137,30 @@ describe('OAuth 2.0 accounts', () => {
     expect(h.browser.opened.at(-1)).toBe(`${h.hs.url}/account/?action=org.matrix.devices_list`)
   })
 })
+
+describe('OAuth 2.0 sign-in with a code (no browser here)', () => {
+  it('answers the code to show, then adds the account once the person confirms it elsewhere', async () => {
+    h = await startHarness({ hs: { oauth: { deviceIntervalSeconds: 1 } } })
+    const started = await h.service.beginDeviceCode({ server: h.hs.url })
+    expect(started).toMatchObject({ userCode: expect.any(String), verificationUri: expect.any(String), verificationUriComplete: expect.any(String) })
+    const completed = h.service.completeSso({ requestId: started.requestId })
+    await browse(started.verificationUriComplete!, { forms: 3, fields: ALICE })
+    expect(await completed).toMatchObject({ userId: '@alice:localhost', authApi: 'oauth', status: 'active' })
+  })
+
+  it('stops polling when cancelled', async () => {
+    h = await startHarness({ hs: { oauth: { deviceIntervalSeconds: 1 } } })
+    const started = await h.service.beginDeviceCode({ server: h.hs.url })
+    const completed = failure(h.service.completeSso({ requestId: started.requestId }))
+    await h.service.cancelSso({ requestId: started.requestId })
+    expect((await completed).code).toBe('cancelled')
+  })
+
+  it('says that a server without SSO has none, instead of opening a dead address', async () => {
+    h = await startHarness({ hs: { oauth: { profile: 'well-known' } } })
+    const error = await failure(h.service.beginSso({ server: h.hs.url }))
+    expect(error.code).toBe('unsupported')
+    expect(error.message).toMatch(/does not offer single sign-on/)
+    expect(h.browser.opened).toEqual([])
+  })
+})

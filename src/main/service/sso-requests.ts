@@ -8,9 +8,9 @@
  * collects that outcome, however late it is called.
  */
 import { randomBytes } from 'node:crypto'
-import { beginOAuthSignIn, signInWithSso, type PendingSsoSignIn } from '../auth'
+import { beginOAuthSignIn, offersDeviceGrant, signInWithDeviceCode, signInWithSso, type DeviceCodePrompt, type PendingSsoSignIn } from '../auth'
 import { clientIdOf, oauthServer } from './oauth'
-import type { Account, CallArgs } from '../../shared/contract'
+import type { Account, CallArgs, CallResult } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { freshClient, recordOf, type ServiceContext } from './context'
 import { mapErrors, toContractError, type ErrorContext } from './errors'
@@ -34,8 +34,10 @@ export class SsoRequests {
     const { ctx } = this
     const record = args.accountId === undefined ? undefined : await recordOf(ctx, args.accountId)
     const found = await discoverServer(ctx, record ? record.homeserverUrl : args.server)
-    if (found.legacyApi && !found.sso) {
-      throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer single sign-on.` })
+    if (!found.sso) {
+      // Also where GET /login is 404 (OAuth-only servers): the SSO address would be a dead one.
+      const instead = found.oauth.offered ? ' It signs people in on its own web page instead ("Continue with the server").' : ''
+      throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer single sign-on.${instead}` })
     }
     if (args.idpId !== undefined && found.identityProviders.length > 0 && !found.identityProviders.some((p) => p.id === args.idpId)) {
       throw new ContractError({
@@ -101,14 +103,7 @@ export class SsoRequests {
     const server = await mapErrors(() => oauthServer(ctx, metadata.issuer, found.baseUrl, metadata), context)
     const clientId = await mapErrors(() => clientIdOf(ctx, server, 'probe'), context)
     const client = freshClient(ctx, found.baseUrl, versionsOf(found))
-    const origin: SessionOrigin = {
-      signInMethod: 'oauth',
-      authApi: 'oauth',
-      oauth: { issuer: metadata.issuer },
-      ...(found.oauth.accountManagementUrl === undefined
-        ? {}
-        : { accountManagement: { url: metadata.accountManagementUri ?? found.oauth.accountManagementUrl, actions: found.oauth.accountManagementActions ?? [] } }),
-    }
+    const origin = originOf(found)
     let kept: Account | undefined
     const signIn = await mapErrors(
       () =>
@@ -135,6 +130,62 @@ export class SsoRequests {
       return kept
     }, context)
     return this.#track('oauth', signIn, outcome)
+  }
+
+  /**
+   * The device authorisation grant (RFC 8628): the code to show is answered at once; the polling
+   * goes on here and completeSso collects the account it keeps.
+   */
+  async beginDeviceCode(args: CallArgs<'beginDeviceCode'>): Promise<CallResult<'beginDeviceCode'>> {
+    const { ctx } = this
+    const record = args.accountId === undefined ? undefined : await recordOf(ctx, args.accountId)
+    const found = await discoverServer(ctx, record ? record.homeserverUrl : args.server)
+    const metadata = found.oauth.metadata
+    if (!found.oauth.offered || !metadata) {
+      throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer signing in on its own web page; use another way to sign in.` })
+    }
+    if (!offersDeviceGrant(metadata)) {
+      throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer signing in with a code confirmed on another device; sign in with a browser instead.` })
+    }
+    refusePlainHttp(found.baseUrl, args.allowPlainHttp, 'sso')
+    const context: ErrorContext = { login: 'oauth', server: found.serverName }
+    const server = await mapErrors(() => oauthServer(ctx, metadata.issuer, found.baseUrl, metadata), context)
+    const clientId = await mapErrors(() => clientIdOf(ctx, server, 'probe'), context)
+    const client = freshClient(ctx, found.baseUrl, versionsOf(found))
+    const origin = originOf(found)
+    const abort = new AbortController()
+    const stop = () => abort.abort()
+    ctx.closing.addEventListener('abort', stop, { once: true })
+    let show!: (prompt: DeviceCodePrompt) => void
+    const shown = new Promise<DeviceCodePrompt>((resolve) => (show = resolve))
+    const run = signInWithDeviceCode(client, {
+      server,
+      clientId,
+      ...(record ? { deviceId: record.deviceId } : {}),
+      show: (prompt) => show(prompt),
+      signal: abort.signal,
+    })
+    const closed = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    void closed.then(() => ctx.closing.removeEventListener('abort', stop))
+    const outcome = mapErrors(async () => {
+      const credentials = await run
+      return record
+        ? replaceSession(ctx, await recordOf(ctx, record.id), client, credentials, origin)
+        : addSession(ctx, client, credentials, origin)
+    }, context)
+    outcome.catch(() => {})
+    const prompt = await mapErrors(() => Promise.race([shown, run.then(() => shown)]), context)
+    const { requestId } = this.#track('oauth', { url: prompt.verificationUriComplete ?? prompt.verificationUri, cancel: stop, closed }, outcome)
+    return {
+      requestId,
+      userCode: prompt.userCode,
+      verificationUri: prompt.verificationUri,
+      ...(prompt.verificationUriComplete === undefined ? {} : { verificationUriComplete: prompt.verificationUriComplete }),
+      expiresAt: prompt.expiresAt,
+    }
   }
 
   #track(kind: 'sso' | 'oauth', signIn: SsoRequest['signIn'], outcome: Promise<Account>): { requestId: string; url: string } {
@@ -176,6 +227,19 @@ export class SsoRequests {
 
   #forget(requestId: string, request: SsoRequest): void {
     if (this.#requests.get(requestId) === request) this.#requests.delete(requestId)
+  }
+}
+
+/** What an account made through the OAuth 2.0 API records: the issuer and the account page. */
+function originOf(found: Awaited<ReturnType<typeof discoverServer>>): SessionOrigin {
+  const metadata = found.oauth.metadata
+  return {
+    signInMethod: 'oauth',
+    authApi: 'oauth',
+    ...(metadata ? { oauth: { issuer: metadata.issuer } } : {}),
+    ...(found.oauth.accountManagementUrl === undefined
+      ? {}
+      : { accountManagement: { url: metadata?.accountManagementUri ?? found.oauth.accountManagementUrl, actions: found.oauth.accountManagementActions ?? [] } }),
   }
 }
 
