@@ -152,12 +152,18 @@ export function setServerVersions(
   versions: { versions: readonly string[]; unstableFeatures: Readonly<Record<string, boolean>>; fetchedAt?: string },
   now: Date = new Date(),
 ): ServerVersionsRecord {
+  // Whatever a server advertised, what is kept stays within the validator's bounds, so a server can
+  // never make the list unwritable: too many or too long entries are cut, not refused.
   const unstableFeatures: Record<string, boolean> = {}
+  let features = 0
   for (const [name, on] of Object.entries(versions.unstableFeatures)) {
-    if (!UNSAFE_KEYS.has(name)) unstableFeatures[name] = on
+    if (features >= 4096) break
+    if (UNSAFE_KEYS.has(name) || name.length === 0 || name.length > 255 || typeof on !== 'boolean') continue
+    unstableFeatures[name] = on
+    features++
   }
   const record: ServerVersionsRecord = {
-    versions: [...versions.versions],
+    versions: versions.versions.filter((v) => typeof v === 'string' && v.length > 0 && v.length <= 64).slice(0, 256),
     unstableFeatures,
     fetchedAt: versions.fetchedAt ?? now.toISOString(),
   }

@@ -142,11 +142,25 @@ describe('the OAuth client and server version maps', () => {
     })
   })
 
-  it('refuse to save a server entry that is not valid, and save nothing', async () => {
+  it('keep what a server advertised within bounds, so no server can make the list unwritable', async () => {
+    const registry = new AccountRegistry({ dir })
+    const features = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}`, true]))
+    const hostile = JSON.parse('{"__proto__": true, "ok": true, "bad": "yes"}') as Record<string, boolean>
+    const { snapshot } = await registry.update((draft) => {
+      setServerVersions(draft, 'https://m.example', { versions: ['', 'v1.1', 'v'.repeat(65)], unstableFeatures: features })
+      setServerVersions(draft, 'https://h.example', { versions: Array(300).fill('v1.2'), unstableFeatures: { ...hostile, ['x'.repeat(256)]: true } })
+    })
+    expect(snapshot.servers['https://m.example']!.versions).toEqual(['v1.1'])
+    expect(Object.keys(snapshot.servers['https://m.example']!.unstableFeatures)).toHaveLength(4096)
+    expect(snapshot.servers['https://h.example']!.versions).toHaveLength(256)
+    expect(snapshot.servers['https://h.example']!.unstableFeatures).toEqual({ ok: true })
+  })
+
+  it('refuse to save under a name that is not a valid key, and save nothing', async () => {
     const registry = new AccountRegistry({ dir })
     await expect(
-      registry.update((draft) => setServerVersions(draft, 'https://m.example', { versions: [''], unstableFeatures: {} })),
-    ).rejects.toMatchObject({ code: 'invalid-change', message: expect.stringContaining('servers.https://m.example.versions.0: is empty') })
+      registry.update((draft) => setServerVersions(draft, 'x'.repeat(3000), { versions: [], unstableFeatures: {} })),
+    ).rejects.toMatchObject({ code: 'invalid-change', message: expect.stringContaining('is not allowed as a key') })
     expect(await readdir(dir)).toEqual([])
   })
 })
