@@ -99,3 +99,26 @@ test('a server without login tokens says so in one sentence', async ({ app }) =>
     await server.close()
   }
 })
+
+test('the login-token page says what the code is for, and covers it once it has expired', async ({ app }) => {
+  const { page } = app
+  const hs = await startHomeserver({ users: [{ localpart: 'dora', password: 'dora-pass' }], loginTokenLifetimeMs: 4_000 })
+  try {
+    await signInWithPassword(page, hs.url, 'dora', 'dora-pass')
+    await openTab(page, 'Sign in another device')
+    const panel = page.getByRole('tabpanel')
+    await expect(panel).toContainText('Latchkey on the other device')
+    await expect(panel).toContainText('Another Matrix app')
+    const qr = page.getByRole('img', { name: 'QR code of the login token' })
+    await makeLoginToken(page, 'dora-pass', qr)
+    await expect(panel).toContainText('only Latchkey reads this code')
+    await expect(page.getByRole('button', { name: 'Copy token for another app' })).toBeEnabled()
+    // Expired: the code is covered, not merely faded, and its text is gone from the field.
+    await expect(page.getByRole('img', { name: 'Expired login token, covered' })).toBeVisible({ timeout: 10_000 })
+    await expect(qr).toHaveCount(0)
+    await expect(page.getByRole('textbox', { name: 'Login token', exact: true })).toHaveValue('')
+    await expect(page.getByRole('button', { name: 'Copy token for another app' })).toBeDisabled()
+  } finally {
+    await hs.close()
+  }
+})

@@ -1,5 +1,5 @@
 import { PASSWORDS, expect, test } from './fixtures'
-import { accountButtons, dialog, openTab, signInWithPassword } from './support/person'
+import { accountButtons, dialog, openTab, sidebar, signInWithPassword } from './support/person'
 
 test('a sign-out the server could not confirm waits as "Signing out", and one click tries again', async ({ app, homeserver }) => {
   const { page } = app
@@ -37,4 +37,25 @@ test('refreshing the devices of a server that went away says so, and the list st
   // no unhandled rejection reached the window's console.)
   await expect(notices.getByRole('alert')).toHaveCount(1)
   await expect(page.getByRole('list', { name: 'Other devices' }).getByRole('listitem')).toHaveCount(2)
+})
+
+test('an account whose server went away says so plainly, shows its list "as of" a time and disables what needs the server', async ({ app, homeserver }) => {
+  const { page } = app
+  homeserver.addDevices('alice', 2)
+  await signInWithPassword(page, homeserver.url, 'alice', PASSWORDS.alice)
+  await expect(page.getByRole('list', { name: 'Other devices' }).getByRole('listitem')).toHaveCount(2)
+  await homeserver.close()
+  await sidebar(page).getByRole('button', { name: 'Check all accounts' }).click()
+  const banner = page.getByRole('status').filter({ hasText: 'Latchkey could not reach' })
+  await expect(banner).toBeVisible()
+  // The person's sentence first; the connection's own words only behind Details.
+  await expect(banner.locator('p').first()).not.toContainText(/ECONN|HTTP|refused/)
+  await banner.getByText('Details').click()
+  await expect(banner.locator('details')).toContainText(/refused|connect/i)
+  await expect(page.getByText(/As of \d{1,2}:\d\d/)).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Sign out all other devices' })).toBeDisabled()
+  await expect(page.getByRole('button', { name: /^Rename/ }).first()).toBeDisabled()
+  await expect(page.getByRole('button', { name: 'Refresh' })).toBeEnabled()
+  await page.getByRole('tab', { name: 'Sign in another device' }).click()
+  await expect(page.getByRole('button', { name: 'Make a login token' })).toBeDisabled()
 })

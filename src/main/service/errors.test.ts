@@ -79,4 +79,30 @@ describe('toContractError', () => {
     expect(error.code).toBe('internal')
     expect(error.message).not.toContain('syt_leaked_token')
   })
+
+  it("puts a person's sentence first and the protocol's words behind Details when a proxy answers 502 during discovery", () => {
+    const proxy = matrix({ kind: 'http', endpoint: 'wellKnown', status: 502, message: 'example.org failed to handle the discovery file with an error page (HTTP 502 Bad Gateway); the server or a proxy in front of it is having trouble. Try again later.' })
+    const error = toContractError(
+      matrix({ kind: 'discovery', endpoint: 'discovery', discovery: 'FAIL_PROMPT', status: 502, cause: proxy, message: `example.org publishes a discovery file (/.well-known/matrix/client) that cannot be used: ${proxy.message} Enter the homeserver’s URL instead.` }),
+    )
+    expect(error.code).toBe('unreachable')
+    expect(error.message).toBe('Trouble at example.org: the server, or a proxy in front of it, failed to answer. Try again in a few minutes.')
+    expect(error.message).not.toMatch(/HTTP|discovery|well-known|URL/)
+    expect(error.detail).toContain('HTTP 502 Bad Gateway')
+  })
+
+  it('says an address that is no Matrix server is to be checked, not that it lacks the version check', () => {
+    const error = toContractError(matrix({ kind: 'unsupported', endpoint: 'versions', message: 'example.org does not offer the version check.' }))
+    expect(error.message).toMatch(/^example.org does not answer as a Matrix server\. Check that the address is right/)
+    expect(error.detail).toBe('example.org does not offer the version check.')
+  })
+
+  it('keeps network codes out of the sentence and in the details', () => {
+    const error = toContractError(matrix({ kind: 'network', message: 'Could not reach example.org securely: the secure connection failed (EPROTO).' }))
+    expect(error.message).toBe('Could not reach example.org securely: the secure connection failed.')
+    expect(error.detail).toBe('Could not reach example.org securely: the secure connection failed (EPROTO).')
+    const plain = toContractError(matrix({ kind: 'network', message: 'Could not reach example.org: the connection was refused.' }))
+    expect(plain.message).toBe('Could not reach example.org: the connection was refused.')
+    expect(plain.detail).toBeUndefined()
+  })
 })

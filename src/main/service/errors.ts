@@ -49,10 +49,11 @@ function fromMatrix(error: MatrixError, context: ErrorContext): ContractError {
   switch (error.kind) {
     case 'network':
     case 'timeout':
+      return data('unreachable', ...personFirst(own))
     case 'discovery':
-      return data('unreachable', own)
+      return data('unreachable', discoverySentence(error, server), { detail: own })
     case 'malformed':
-      return data('bad-response', own)
+      return data('bad-response', ...personFirst(own))
     case 'rate-limited': {
       const wait = error.retryAfterMs
       const message =
@@ -71,6 +72,10 @@ function fromMatrix(error: MatrixError, context: ErrorContext): ContractError {
     case 'uia':
       return fromUia(error, server)
     case 'unsupported':
+      if (error.endpoint === 'versions') {
+        // The one request every Matrix server answers: without it, the address is not (or no longer) one.
+        return data('unreachable', `${server} does not answer as a Matrix server. Check that the address is right, or ask the server's administrator.`, { detail: own })
+      }
       return data('unsupported', own, error.accountManagementUrl ? { url: error.accountManagementUrl } : {})
     case 'invalid-input':
       return data('invalid-argument', own)
@@ -96,7 +101,47 @@ function fromHttp(error: MatrixError, context: ErrorContext, server: string, own
   }
   if (errcode === 'M_NOT_FOUND' || status === 404) return new ContractError({ code: 'not-found', message: own })
   if (errcode === 'M_UNRECOGNIZED') return new ContractError({ code: 'unsupported', message: own })
-  return new ContractError({ code: 'server-error', message: own })
+  // A 5xx without the server's own Matrix error: a proxy's or a crashed server's page, whose words help no one.
+  if (status !== undefined && status >= 500 && !errcode) {
+    return new ContractError({
+      code: 'server-error',
+      message: `Trouble at ${server}: the server, or a proxy in front of it, failed to answer. Nothing was changed; try again in a few minutes.`,
+      detail: own,
+    })
+  }
+  return new ContractError({ code: 'server-error', ...withDetail(personFirst(own)) })
+}
+
+/**
+ * The sentence with the protocol's codes taken out — "(EPROTO)", "(HTTP 502 Bad Gateway)",
+ * "(M_FORBIDDEN)" — and the whole original as the detail, when there was anything to take out.
+ */
+function personFirst(own: string): [string, { detail?: string }] {
+  const plain = own
+    .replace(/\s*\((?:HTTP \d{3}[^)]*|E[A-Z_]{3,}|ERR_[A-Z_]+|[A-Z_]{4,}|M_[A-Z_]+|unknown network error)\)/g, '')
+    .replace(/\s+([.,;:])/g, '$1')
+  return plain === own ? [own, {}] : [plain, { detail: own }]
+}
+
+function withDetail([message, extra]: [string, { detail?: string }]): { message: string; detail?: string } {
+  return { message, ...extra }
+}
+
+/**
+ * Discovery failed as a whole: where the server is could not be worked out. The person typed an
+ * address; they are told whether the server is in trouble (try later) or the address does not
+ * lead to a Matrix server (check it), and the protocol's account goes behind Details.
+ */
+function discoverySentence(error: MatrixError, server: string): string {
+  const status = error.status
+  const cause = error.cause instanceof MatrixError ? error.cause : undefined
+  if ((status !== undefined && status >= 500) || (cause?.status !== undefined && cause.status >= 500)) {
+    return `Trouble at ${server}: the server, or a proxy in front of it, failed to answer. Try again in a few minutes.`
+  }
+  if (cause && (cause.kind === 'network' || cause.kind === 'timeout')) {
+    return `Latchkey could not reach ${server}. Check the address and your internet connection, then try again.`
+  }
+  return `${server} does not lead to a Matrix server that Latchkey can use. Check the address: it is the part of your Matrix ID after the colon, or the address your server's administrator gave you.`
 }
 
 function refused(error: MatrixError, context: ErrorContext, server: string): ContractError {

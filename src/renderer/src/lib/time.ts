@@ -22,6 +22,14 @@ export function relativeTime(ts: number, now: number): string {
   return 'just now'
 }
 
+const clock = new Intl.DateTimeFormat('en', { timeStyle: 'short' })
+const dayAndClock = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })
+
+/** "14:32" today, "Nov 28, 14:32" on another day: for "as of …". */
+export function asOf(ts: number, now: number): string {
+  return new Date(ts).toDateString() === new Date(now).toDateString() ? clock.format(ts) : dayAndClock.format(ts)
+}
+
 export function absoluteTime(ts: number): string {
   return absolute.format(ts)
 }

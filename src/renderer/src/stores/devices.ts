@@ -25,6 +25,9 @@ export const useDevices = defineStore('devices', () => {
 
   const byAccount = shallowRef<Record<string, Device[]>>({})
   const loading = ref<Record<string, boolean>>({})
+  /** When each list was last fetched, and whether the last try since failed: a list can be stale. */
+  const fetchedAt = ref<Record<string, number>>({})
+  const refreshFailed = ref<Record<string, boolean>>({})
   const progress = shallowRef<SignOutProgress | null>(null)
   /**
    * Sign-outs this window started and that have not answered yet. A progress event belongs to one
@@ -46,6 +49,11 @@ export const useDevices = defineStore('devices', () => {
     loading.value = { ...loading.value, [accountId]: true }
     try {
       set(accountId, await notices.track('Loading devices…', () => api().listDevices({ accountId }), { accountId }))
+      fetchedAt.value = { ...fetchedAt.value, [accountId]: Date.now() }
+      refreshFailed.value = { ...refreshFailed.value, [accountId]: false }
+    } catch (error) {
+      refreshFailed.value = { ...refreshFailed.value, [accountId]: true }
+      throw error
     } finally {
       loading.value = { ...loading.value, [accountId]: false }
     }
@@ -115,12 +123,15 @@ export const useDevices = defineStore('devices', () => {
     return rest > 0 ? `${shown.join(', ')} and ${rest.toLocaleString('en')} more` : shown.join(', ')
   }
 
-  api().on('devicesChanged', ({ accountId, devices }) => set(accountId, devices))
+  api().on('devicesChanged', ({ accountId, devices }) => {
+    set(accountId, devices)
+    fetchedAt.value = { ...fetchedAt.value, [accountId]: Date.now() }
+  })
   api().on('progress', (event) => {
     if (event.operation !== 'signOutDevices' || !event.accountId) return
     if (!event.operationId || !running.has(event.operationId)) return
     progress.value = { operationId: event.operationId, accountId: event.accountId, done: event.done, total: event.total }
   })
 
-  return { byAccount, loading, progress, of, load, rename, signOut }
+  return { byAccount, loading, fetchedAt, refreshFailed, progress, of, load, rename, signOut }
 })
