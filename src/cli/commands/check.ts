@@ -9,6 +9,12 @@ export const register: RegisterCommand = (program, kit) => {
     .description('Ask every account\'s server whether its session is still valid, and list the statuses. Also retries pending logouts. Exits 8 when an account needs attention, 4 when a server could not be reached, 10 when a logout is still pending.')
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption) => {
+      // Each server's connections are opened first, so their handshakes overlap the keychain's start.
+      const { accounts } = await (await kit.accountFile()).list()
+      const { preconnect } = await import('../../main/matrix')
+      const perServer = new Map<string, number>()
+      for (const a of accounts) perServer.set(a.homeserverUrl, (perServer.get(a.homeserverUrl) ?? 0) + 1)
+      for (const [url, count] of perServer) preconnect(url, count)
       const snapshot = await (await kit.service()).checkAll(undefined)
       kit.print(opts, snapshot, () => formatAccounts(snapshot))
       kit.setExitCode(exitCodeForStatuses(snapshot.accounts.map((a) => a.status)))

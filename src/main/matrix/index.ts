@@ -8,6 +8,7 @@ export type { Discovery, DiscoverOptions, OAuthSource, WellKnownStatus } from '.
 export { MatrixError, isMatrixError, humanDuration } from './errors'
 export type { DiscoveryFailure, MatrixErrorInit, MatrixErrorKind } from './errors'
 export { Transport, defaultSleep, hostOf } from './transport'
+export { preconnect } from './http'
 export type { CallOptions, SendContext, TransportOptions } from './transport'
 export { runUia, chooseFlow } from './uia'
 export type { StageContext, StageHandler, UiaContext, UiaOptions } from './uia'

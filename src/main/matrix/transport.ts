@@ -4,7 +4,7 @@
 
 import type { Endpoint } from './endpoint'
 import { MatrixError } from './errors'
-import { HttpFailure, httpRequest, type HttpResponse } from './http'
+import { HttpFailure, httpRequest, preconnect, type HttpResponse } from './http'
 import { readResponse } from './response'
 import { networkSentence } from './sentences'
 import { selectPath, type ServerVersions } from './spec-versions'
@@ -129,6 +129,14 @@ export class Transport {
     this.userAgent = options.userAgent ?? DEFAULTS.userAgent
     this.sleep = options.sleep ?? defaultSleep
     this.now = options.now ?? Date.now
+  }
+
+  /**
+   * Opens connections to a server ahead of `count` calls that will soon go there, so their
+   * handshakes overlap local work (reading the keychain). Sends nothing; unused ones close.
+   */
+  preconnect(baseUrl: string, count: number): void {
+    preconnect(baseUrl, count)
   }
 
   /** The URL this call goes to. Path parameters are percent-encoded; the token is never in it. */

@@ -26,6 +26,10 @@ export async function checkAll(ctx: ServiceContext): Promise<AccountsSnapshot> {
   ctx.events.emit('progress', { operation: 'checkAll', done, total })
   const outcomes = new Map<string, Outcome>()
   const bounds = { perKey: ctx.tuning.checksPerHost, total: ctx.tuning.checksInFlight }
+  // The connections' handshakes go out now, while the secrets are read from the keychain.
+  const perServer = new Map<string, number>()
+  for (const r of before.accounts) perServer.set(r.homeserverUrl, (perServer.get(r.homeserverUrl) ?? 0) + 1)
+  for (const [url, count] of perServer) ctx.transport.preconnect(url, Math.min(count, bounds.perKey))
   await forEachBounded(before.accounts, (r) => hostKey(r.homeserverUrl), bounds, async (record) => {
     outcomes.set(record.id, await checkOne(ctx, record))
     done++

@@ -1,0 +1,156 @@
+/**
+ * Issue 13 §3: checking every account at a distance. 100 accounts on 10 "hosts" (ports of a
+ * delaying proxy in front of one test homeserver) at RTT_MS round trip (default 100 ms), in a
+ * private keyring (scripts/with-keyring.sh). Prints, each as a ratio to one round trip:
+ * `checkAll` cold (a new process: no kept versions, new connections) and warm (kept versions,
+ * live sockets), the CLI's `check` beyond its start (versions kept from earlier runs), and bare
+ * parallel `fetch` as the reference. Targets (issue 13): warm ≤ 1.3, cold ≤ 3.3, CLI ≤ 2.5.
+ * Prints figures, asserts nothing.
+ *
+ * `npm run bench -- latency` (RTT_MS=200, ACCOUNTS=100, HOSTS=10 to change the set-up).
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { build } from 'esbuild'
+import { startHomeserver } from '../test/homeserver/index'
+import { createSessionService } from '../src/main/service/index'
+import { startDelayProxy, type DelayProxy } from './lib/delay-proxy'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const RTT = Number(process.env.RTT_MS ?? 100)
+const ACCOUNTS = Number(process.env.ACCOUNTS ?? 100)
+const HOSTS = Number(process.env.HOSTS ?? 10)
+const CLI_RUNS = Number(process.env.CLI_RUNS ?? 5)
+const KEYRING_FLAG = 'LATCHKEY_BENCH_IN_KEYRING'
+
+// The keychain is part of what is measured (one read per account per process), so the bench runs
+// inside a private one; it re-runs itself there.
+if (!process.env[KEYRING_FLAG]) {
+  const tools = spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon'], { encoding: 'utf8' })
+  if (tools.status !== 0) {
+    console.log('latency bench skipped: it needs dbus-run-session and gnome-keyring-daemon (a private keyring, as scripts/with-keyring.sh makes).')
+    process.exit(0)
+  }
+  const run = spawnSync(join(ROOT, 'scripts/with-keyring.sh'), [process.execPath, '--import', 'tsx', import.meta.filename], {
+    stdio: 'inherit',
+    env: { ...process.env, [KEYRING_FLAG]: '1' },
+  })
+  process.exit(run.status ?? 1)
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+
+function child(mode: 'service' | 'fetch', env: NodeJS.ProcessEnv, stdin = ''): Promise<{ cold: number; warm: number[]; statuses?: string[] }> {
+  return new Promise((resolvePromise, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/latency-child.ts'), mode], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] })
+    let out = ''
+    p.stdout.on('data', (c: Buffer) => (out += c.toString()))
+    p.on('error', reject)
+    p.on('close', (code) => (code === 0 ? resolvePromise(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`latency child ${mode} exited ${code}`))))
+    p.stdin.end(stdin)
+  })
+}
+
+/** Wall time of a process, from spawn to exit. Never spawnSync: the proxy lives in this process. */
+function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const t = performance.now()
+    const p = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    p.on('error', reject)
+    p.on('close', (status) => resolvePromise({ ms: performance.now() - t, status, stdout, stderr }))
+  })
+}
+
+const users = Array.from({ length: ACCOUNTS }, (_, i) => ({ localpart: `u${i}`, password: `pw-${i}-latency` }))
+// No well-known: each account's base URL stays its proxy port (the test homeserver's would name itself).
+const hs = await startHomeserver({ users, wellKnown: null })
+const upstreamPort = Number(new URL(hs.url).port)
+const proxy: DelayProxy = await startDelayProxy({ upstreamPort, hosts: HOSTS, oneWayMs: 0 })
+const home = await mkdtemp(join(tmpdir(), 'latchkey-latency-'))
+const keychainService = `latchkey-bench-${process.pid}`
+const env = { LATCHKEY_HOME: home, LATCHKEY_KEYCHAIN_SERVICE: keychainService }
+const cliDir = mkdtempSync(join(ROOT, '.bench-cli-'))
+try {
+  // Set-up without delay: sign every account in through its "host", and a bare token each for fetch.
+  const setup = await createSessionService({ dataDir: home, keychainService, watchAccounts: false })
+  const targets: Array<{ url: string; token: string }> = []
+  for (let start = 0; start < ACCOUNTS; start += 10) {
+    await Promise.all(
+      users.slice(start, start + 10).map(async (u, k) => {
+        const url = proxy.urls[(start + k) % HOSTS]!
+        await setup.addWithPassword({ server: url, identifier: { kind: 'user', user: u.localpart }, password: u.password })
+        const res = await fetch(`${url}/_matrix/client/v3/login`, { method: 'POST', body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: u.localpart }, password: u.password }) })
+        targets.push({ url, token: ((await res.json()) as { access_token: string }).access_token })
+      }),
+    )
+  }
+  await setup.close()
+
+  // The CLI as it ships: bundled (lazy imports stay lazy), run by plain Node.
+  await build({
+    entryPoints: [join(ROOT, 'src/cli/latchkey.ts')],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outdir: cliDir,
+    logLevel: 'silent',
+  })
+  const cli = join(cliDir, 'latchkey.js')
+
+  proxy.oneWayMs = RTT / 2
+  const rows: Array<[string, number, number, string]> = []
+  const row = (name: string, ms: number, connections: number, target: string) => rows.push([name, ms, connections, target])
+
+  proxy.connections = 0
+  const bare = await child('fetch', { WARMUP_URL: `${hs.url}/_matrix/client/versions` }, JSON.stringify(targets))
+  row('bare parallel fetch, cold', bare.cold, proxy.connections, '(2.0: connect + request)')
+  row('bare parallel fetch, warm', median(bare.warm.slice(1)), 0, '(1.0)')
+
+  proxy.connections = 0
+  const service = await child('service', env)
+  if (service.statuses?.join() !== 'active') console.log(`  (statuses seen: ${service.statuses?.join(', ')})`)
+  const coldConnections = proxy.connections
+  row('checkAll, cold', service.cold, coldConnections, '≤ 3.3')
+  row('checkAll, warm', median(service.warm.slice(1)), 0, '≤ 1.3')
+
+  // Beyond its start: `check` against `accounts` (same start, no network, no keychain), interleaved.
+  const checks: number[] = []
+  const starts: number[] = []
+  let cliConnections = 0
+  for (let i = 0; i < CLI_RUNS; i++) {
+    starts.push((await timeProcess([cli, 'accounts'], env)).ms)
+    proxy.connections = 0
+    const run = await timeProcess([...(process.env.CLI_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CLI_PROF}`] : []), cli, 'check'], env)
+    cliConnections = proxy.connections
+    if (run.status !== 0) console.log(`  (latchkey check exited ${run.status}: ${run.stderr.trim().split('\n').at(-1)} ${process.env.DEBUG_CLI ? run.stdout : ''})`)
+    checks.push(run.ms)
+  }
+  row('latchkey check, beyond start', median(checks) - median(starts), cliConnections, '≤ 2.5')
+
+  console.log(`latency: ${ACCOUNTS} accounts on ${HOSTS} hosts, ${RTT} ms round trip (a new connection costs one more), private keyring`)
+  console.log(`  ${'what'.padEnd(30)} ${'ms'.padStart(8)} ${'× RTT'.padStart(7)} ${'new conns'.padStart(10)}   target`)
+  for (const [name, ms, connections, target] of rows) {
+    console.log(`  ${name.padEnd(30)} ${ms.toFixed(1).padStart(8)} ${(ms / RTT).toFixed(2).padStart(7)} ${String(connections).padStart(10)}   ${target}`)
+  }
+  console.log('  (warm: median of the rounds after the first warm one; fetch opens more connections on its second round)')
+  console.log(`  (latchkey check took ${median(checks).toFixed(0)} ms in all; latchkey accounts, its start, ${median(starts).toFixed(0)} ms; medians of ${CLI_RUNS})`)
+} finally {
+  rmSync(cliDir, { recursive: true, force: true })
+  await proxy.close()
+  await hs.close()
+  await rm(home, { recursive: true, force: true })
+}

@@ -1,0 +1,61 @@
+/**
+ * One "process" of the latency bench, so that cold really is cold (no kept-alive socket, no
+ * versions in memory). `service`: a SessionService on LATCHKEY_HOME and the bench's keychain;
+ * checkAll once with the kept versions removed from accounts.json (cold), then WARM_RUNS more
+ * (warm). `fetch`: the reference — one bare parallel fetch per account (whoami), on new
+ * connections, then on the kept ones. Prints one JSON line of milliseconds.
+ */
+import { readFileSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { createSessionService } from '../../src/main/service/index'
+
+const WARM_RUNS = Number(process.env.WARM_RUNS ?? 6)
+const mode = process.argv[2]
+
+async function time(run: () => Promise<unknown>): Promise<number> {
+  const t = performance.now()
+  await run()
+  return performance.now() - t
+}
+
+async function serviceRuns(): Promise<void> {
+  const dir = process.env.LATCHKEY_HOME!
+  const file = path.join(dir, 'accounts.json')
+  const json = JSON.parse(await readFile(file, 'utf8')) as { servers: Record<string, unknown> }
+  json.servers = {}
+  await writeFile(file, JSON.stringify(json))
+  const service = await createSessionService({ dataDir: dir, keychainService: process.env.LATCHKEY_KEYCHAIN_SERVICE!, watchAccounts: false })
+  const statuses = new Set<string>()
+  const check = async () => {
+    const snapshot = await service.checkAll(undefined)
+    for (const a of snapshot.accounts) statuses.add(a.status)
+  }
+  const cold = await time(check)
+  const warm: number[] = []
+  for (let i = 0; i < WARM_RUNS; i++) warm.push(await time(check))
+  await service.close()
+  console.log(JSON.stringify({ cold, warm, statuses: [...statuses] }))
+}
+
+async function fetchRuns(): Promise<void> {
+  const targets = JSON.parse(readFileSync(0, 'utf8')) as Array<{ url: string; token: string }>
+  const all = () =>
+    Promise.all(
+      targets.map(async ({ url, token }) => {
+        const res = await fetch(`${url}/_matrix/client/v3/account/whoami`, { headers: { Authorization: `Bearer ${token}` } })
+        if (res.status !== 200) throw new Error(`whoami answered ${res.status}`)
+        return res.json()
+      }),
+    )
+  // fetch loads its HTTP client on first use: do that outside the timing, on another origin.
+  if (process.env.WARMUP_URL) await (await fetch(process.env.WARMUP_URL)).arrayBuffer()
+  const cold = await time(all)
+  const warm: number[] = []
+  for (let i = 0; i < WARM_RUNS; i++) warm.push(await time(all))
+  console.log(JSON.stringify({ cold, warm }))
+}
+
+if (mode === 'service') await serviceRuns()
+else if (mode === 'fetch') await fetchRuns()
+else throw new Error(`latency-child: unknown mode ${mode}`)
