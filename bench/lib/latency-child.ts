@@ -2,7 +2,7 @@
  * One "process" of the latency bench, so that cold really is cold (no kept-alive socket, no
  * versions in memory). `service`: a SessionService on LATCHKEY_HOME and the bench's keychain;
  * checkAll once with the kept versions removed from accounts.json (cold), then WARM_RUNS more
- * (warm). `fetch`: the reference — one bare parallel fetch per account (whoami), on new
+ * (warm). `fetch`: the reference — one bare parallel fetch per account (the check's GET /devices), on new
  * connections, then on the kept ones. Prints one JSON line of milliseconds.
  */
 import { readFileSync } from 'node:fs'
@@ -43,8 +43,9 @@ async function fetchRuns(): Promise<void> {
   const all = () =>
     Promise.all(
       targets.map(async ({ url, token }) => {
-        const res = await fetch(`${url}/_matrix/client/v3/account/whoami`, { headers: { Authorization: `Bearer ${token}` } })
-        if (res.status !== 200) throw new Error(`whoami answered ${res.status}`)
+        // The check's one request (GET /devices: it proves the session and shows new devices).
+        const res = await fetch(`${url}/_matrix/client/v3/devices`, { headers: { Authorization: `Bearer ${token}` } })
+        if (res.status !== 200) throw new Error(`devices answered ${res.status}`)
         return res.json()
       }),
     )
