@@ -272,3 +272,52 @@ describe('adding an account', () => {
     expect(fake.callsOf('addWithPassword')[0]).toMatchObject({ identifier: { kind: 'user', user: 'alice' } })
   })
 })
+
+describe('adding an account on a server with its own sign-in page (OAuth 2.0)', () => {
+  function oauthServer(preferred: boolean) {
+    return ({ server }: { server: string }) => ({
+      input: server,
+      serverName: 'matrix.org',
+      baseUrl: 'https://matrix-client.matrix.org',
+      versions: ['v1.15'],
+      password: true,
+      loginToken: false,
+      sso: true,
+      identityProviders: [],
+      getLoginToken: false,
+      oauthAwarePreferred: preferred,
+      oauth: { offered: true, accountManagementUrl: 'https://account.matrix.org/account/' },
+      warnings: [],
+    })
+  }
+
+  async function discoverIn(preferred: boolean): Promise<VueWrapper> {
+    const app = await mountApp()
+    await app.findAll('nav button').find((b) => b.text().includes('Add account'))!.trigger('click')
+    fake.handlers.discover = oauthServer(preferred)
+    await app.find('#server-input').setValue('matrix.org')
+    await app.find('dialog form').trigger('submit')
+    await flushPromises()
+    return app
+  }
+
+  it('offers "Continue with matrix.org" first, saying it opens the browser, with password and SSO as other choices', async () => {
+    const app = await discoverIn(false)
+    const buttons = app.findAll('dialog button').map((b) => b.text())
+    const first = buttons.findIndex((t) => t.startsWith('Continue with'))
+    expect(buttons[first]).toBe('Continue with matrix.org')
+    expect(first).toBeLessThan(buttons.indexOf('Sign in'))
+    expect(app.find('dialog').text()).toContain('Opens your browser')
+    expect(app.find('#password-input').exists()).toBe(true)
+    expect(buttons).toContain('Continue with single sign-on')
+  })
+
+  it('offers only the server’s own page where the server prefers it (oauth_aware_preferred)', async () => {
+    const app = await discoverIn(true)
+    expect(app.find('#password-input').exists()).toBe(false)
+    expect(app.findAll('dialog button').map((b) => b.text())).not.toContain('Continue with single sign-on')
+    await app.findAll('dialog button').find((b) => b.text() === 'Continue with matrix.org')!.trigger('click')
+    await flushPromises()
+    expect(fake.callsOf('beginOAuth')[0]).toMatchObject({ server: 'https://matrix-client.matrix.org' })
+  })
+})

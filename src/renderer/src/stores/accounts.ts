@@ -247,6 +247,27 @@ export const useAccounts = defineStore('accounts', () => {
     return added(account)
   }
 
+  /**
+   * OAuth 2.0 ("Continue with <server>"): main opens the server's own sign-in page in the browser
+   * and waits for it to come back; the window shows that it is waiting (as for SSO), and can cancel.
+   */
+  async function signInWithOAuth(server: string, options: { accountId?: string; create?: boolean } = {}): Promise<Account> {
+    const account = await withPlainHttpConsent((allow) => notices.track(
+      'Waiting for you to finish signing in in your browser…',
+      async () => {
+        const { requestId, url } = await api().beginOAuth({ server, ...options, ...allow })
+        sso.value = { requestId, url, server }
+        try {
+          return await api().completeSso({ requestId })
+        } finally {
+          sso.value = null
+        }
+      },
+      { quiet: true },
+    ))
+    return added(account)
+  }
+
   async function cancelSso(): Promise<void> {
     const pending = sso.value
     if (!pending) return
@@ -263,6 +284,15 @@ export const useAccounts = defineStore('accounts', () => {
   async function reLogin(accountId: string): Promise<void> {
     const account = list.value.find((a) => a.id === accountId)
     if (!account) return
+    if (account.authApi === 'oauth') {
+      // Its server's own page signs it in again, in the browser, keeping the device.
+      try {
+        await signInWithOAuth(account.homeserverUrl, { accountId })
+      } catch (failure) {
+        if (!hasCode(failure, 'cancelled')) notices.push('error', sentence(failure), { accountId, detail: detailOf(failure) })
+      }
+      return
+    }
     let stages: string[]
     try {
       const found = await notices.track(
@@ -421,6 +451,7 @@ export const useAccounts = defineStore('accounts', () => {
     addWithPassword,
     addWithLoginToken,
     signInWithSso,
+    signInWithOAuth,
     cancelSso,
     reLogin,
     logout,
