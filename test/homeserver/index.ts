@@ -115,6 +115,7 @@ export async function startHomeserver(options: HomeserverOptions = {}): Promise<
             liveRefreshTokens: () => oauth.liveRefreshTokens(),
             endDevice: (localpart: string, deviceId: string) => oauth.endDevice(localpart, deviceId),
             slowDownNextPolls: (count: number) => oauth.slowDownNextPolls(count),
+            issuedTokens: () => [...oauth.issued],
           },
         }
       : {}),

@@ -219,4 +219,6 @@ export interface TestIssuer {
   endDevice(localpart: string, deviceId: string): Promise<void>
   /** Answer `slow_down` to the next `count` device-code polls. */
   slowDownNextPolls(count: number): void
+  /** Every access and refresh token the issuer handed out. */
+  issuedTokens(): string[]
 }

@@ -169,5 +169,7 @@ export function issuedTokens(hs: TestHomeserver): { sessionTokens: Set<string>; 
     }
     if (typeof b['login_token'] === 'string') loginTokens.add(b['login_token'] as string)
   }
+  // OAuth 2.0 mode: the issuer hands out the session tokens.
+  for (const token of hs.oauth?.issuedTokens() ?? []) sessionTokens.add(token)
   return { sessionTokens, loginTokens }
 }

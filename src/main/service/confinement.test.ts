@@ -99,3 +99,57 @@ it('keeps every access and refresh token out of results, errors, events, files a
   }
   expect(JSON.stringify(envelopes)).toContain(made.token)
 })
+
+it('keeps OAuth 2.0 tokens out of results, errors, events, files and logs: sign-in in the browser and by code, renewal, re-login, sign-out', async () => {
+  h = await startHarness({ hs: { oauth: { accessTokenTtlSeconds: 1, deviceIntervalSeconds: 1 } } })
+  const logged: string[] = []
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')))
+  }
+  const binding = bindContract(h.service, { onInternalError: () => undefined })
+  const envelopes: Array<{ name: CallName; envelope: Envelope<unknown> }> = []
+  const call = async <T>(name: CallName, args?: unknown): Promise<T> => {
+    const envelope = await binding.call(name, args)
+    envelopes.push({ name, envelope })
+    if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), { data: envelope.error })
+    return envelope.value as T
+  }
+  type Acc = { id: string; deviceId: string; userId: string }
+  const { browse } = await import('../sso/test-browser')
+
+  const begun = await call<{ requestId: string; url: string }>('beginOAuth', { server: h.hs.url })
+  const aliceDone = call<Acc>('completeSso', { requestId: begun.requestId })
+  await browse(begun.url, { fields: { username: 'alice', password: PASSWORDS.alice } })
+  const alice = await aliceDone
+  const code = await call<{ requestId: string; verificationUriComplete: string }>('beginDeviceCode', { server: h.hs.url })
+  const bobDone = call<Acc>('completeSso', { requestId: code.requestId })
+  await browse(code.verificationUriComplete, { forms: 3, fields: { username: 'bob', password: PASSWORDS.bob } })
+  const bob = await bobDone
+
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  await call('listDevices', { accountId: alice.id })
+  await call('checkAll')
+  await h.hs.oauth!.endDevice('alice', alice.deviceId)
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  await call('checkAll')
+  const again = await call<{ requestId: string; url: string }>('beginOAuth', { server: h.hs.url, accountId: alice.id })
+  const againDone = call<Acc>('completeSso', { requestId: again.requestId })
+  await browse(again.url, { fields: { username: 'alice', password: PASSWORDS.alice } })
+  await againDone
+  await call('logoutAll', { accountId: bob.id }).catch(() => undefined)
+  await call('logout', { accountId: bob.id })
+  await call('logout', { accountId: alice.id })
+
+  const { sessionTokens } = issuedTokens(h.hs)
+  expect(sessionTokens.size).toBeGreaterThan(5)
+  const file = await readFile(path.join(h.dir, 'accounts.json'), 'utf8')
+  const places: Array<[string, string]> = [
+    ['accounts.json', file],
+    ['the console', logged.join('\n')],
+    ...h.events.map((e, i): [string, string] => [`event ${i} (${e.event})`, JSON.stringify(e.payload)]),
+    ...envelopes.map((e, i): [string, string] => [`envelope ${i} (${e.name})`, JSON.stringify(e.envelope)]),
+  ]
+  for (const [where, text] of places) {
+    for (const token of sessionTokens) expect(text.includes(token), `an OAuth token in ${where}`).toBe(false)
+  }
+}, 30_000)

@@ -56,6 +56,8 @@ export class OAuthIssuer {
   onGrantRevoked: (accountId: string, deviceId: string) => void = () => {}
   /** The issuer's metadata (its OpenID discovery document), as the homeserver serves it. */
   metadata: Record<string, unknown> = {}
+  /** Every access and refresh token the issuer handed out (for the token-confinement scans). */
+  readonly issued = new Set<string>()
   /** Bodies of the registration requests the issuer received, newest last. */
   readonly registrations: Array<Record<string, unknown>> = []
   private provider!: Provider
@@ -237,6 +239,9 @@ export class OAuthIssuer {
       const body = (ctx.oidc as { body?: Record<string, unknown> } | undefined)?.body
       if (ctx.path === '/reg' && ctx.method === 'POST' && body) this.registrations.push({ ...body })
       if (ctx.path === '/token' && ctx.method === 'POST' && body) this.paceDeviceCodePoll(ctx, body)
+      if (ctx.path === '/token' && ctx.status === 200 && isRecord(ctx.body)) {
+        for (const field of ['access_token', 'refresh_token']) if (typeof ctx.body[field] === 'string') this.issued.add(ctx.body[field])
+      }
       if (ctx.path === '/.well-known/openid-configuration' && isRecord(ctx.body) && Array.isArray(ctx.body['scopes_supported'])) {
         ctx.body = { ...ctx.body, scopes_supported: ['openid', ...options.apiScopes] }
       }
