@@ -5,11 +5,8 @@ import type { Page, TestInfo } from '@playwright/test'
 import { PASSWORDS, expect, test } from './fixtures'
 import { chooseServer, dialog, makeLoginToken, openAddAccount, openTab, sidebar, signInWithPassword } from './support/person'
 
-// The README's pictures are refreshed on purpose (`npm run screenshots`); an ordinary run keeps
-// its screenshots out of the work tree.
-const SHOTS = process.env.LATCHKEY_SCREENSHOTS
-  ? resolve(import.meta.dirname, '../docs/screenshots')
-  : resolve(import.meta.dirname, '../test-results/screenshots')
+// Pictures of what axe checked, for a look; the README's come from screenshots.spec.ts.
+const SHOTS = resolve(import.meta.dirname, '../test-results/a11y')
 
 /** Axe on what is on screen now: no serious or critical violation. */
 async function checkScreen(page: Page, screen: string): Promise<void> {

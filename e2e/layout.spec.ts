@@ -31,8 +31,6 @@ async function expectNothingCutOff(page: Page, where: string): Promise<void> {
 }
 
 test.describe('in a narrow window', () => {
-  test.use({ viewport: { width: 760, height: 600 } })
-
   test('a very long name and user id wrap or shorten, and every button stays in the window', async ({ app, homeserver }) => {
     const { page } = app
     await page.setViewportSize({ width: 760, height: 600 })

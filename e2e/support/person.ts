@@ -16,10 +16,19 @@ export function dialog(page: Page, name?: string | RegExp) {
   return name ? page.getByRole('dialog', { name }) : page.getByRole('dialog')
 }
 
+/** In a narrow window the sidebar is folded away: the Accounts button opens it. */
+export async function unfoldSidebar(page: Page): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Accounts', exact: true })
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click()
+}
+
 export async function openAddAccount(page: Page): Promise<void> {
   const first = page.getByRole('button', { name: 'Add your first account' })
   if (await first.isVisible()) await first.click()
-  else await sidebar(page).getByRole('button', { name: 'Add account' }).click()
+  else {
+    await unfoldSidebar(page)
+    await sidebar(page).getByRole('button', { name: 'Add account' }).click()
+  }
   await expect(dialog(page, 'Add an account')).toBeVisible()
 }
 
@@ -37,7 +46,8 @@ export async function signInWithPassword(page: Page, server: string, user: strin
   await form.getByLabel('Password', { exact: true }).fill(password)
   await form.getByRole('button', { name: 'Sign in', exact: true }).click()
   await expect(page.getByRole('dialog')).toHaveCount(0)
-  await expect(sidebar(page).locator('[aria-current="true"]')).toContainText(user.startsWith('@') ? user : `@${user}:`)
+  // (The sidebar may be folded away in a narrow window: found by its markup, not its role.)
+  await expect(page.locator('nav[aria-label="Accounts"] [aria-current="true"]')).toContainText(user.startsWith('@') ? user : `@${user}:`)
 }
 
 /** Answers the "Confirm it is you" prompt, when the server asks for one. */
