@@ -66,7 +66,39 @@ describe('what the CLI prints', () => {
   })
 })
 
+/** A run on a terminal: the password typed with echo off, then `answer` to the first question. */
+async function cliOnTerminal(args: string[], password: string, answer: string): Promise<{ code: number; stderr: string }> {
+  let stderr = ''
+  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => input })
+  const asked = (): void => {
+    if (stderr.includes('[y/N]')) setImmediate(() => input.write(answer))
+  }
+  const io: CliIo = {
+    stdin: input,
+    stdout: new Writable({ write: (_c: Buffer, _e, done) => done() }),
+    stderr: new Writable({ write: (c: Buffer, _e, done) => ((stderr += c.toString()), asked(), done()) }),
+    env: { LATCHKEY_HOME: h!.dir },
+  }
+  setImmediate(() => input.write(`${password}\r`))
+  const code = await run(args, io, {
+    createService: () => createSessionService({ dataDir: h!.dir, secrets: h!.secrets, watchAccounts: false, deviceName: 'Latchkey CLI test' }),
+  })
+  return { code, stderr }
+}
+
 describe('plain http:// to another computer at the command line', () => {
+  it('asks on a terminal, and a yes goes ahead while a no sends nothing more', async () => {
+    h = await startHarness({ hs: { loginWellKnown: { 'm.homeserver': { base_url: 'http://chat.example.invalid:8008' } } } })
+    const no = await cliOnTerminal(['add', h.hs.url, 'alice'], PASSWORDS.alice, 'n\n')
+    expect(no.stderr).toMatch(/over plain http:\/\/.* Continue without encryption\? \[y\/N\]/)
+    expect(no.code).toBe(EXIT.cancelled)
+    expect(h.hs.devicesOf('alice')).toEqual([])
+
+    const yes = await cliOnTerminal(['add', h.hs.url, 'alice'], PASSWORDS.alice, 'y\n')
+    expect(yes.code).toBe(EXIT.ok)
+    expect((await h.service.listAccounts(undefined)).accounts.map((a) => a.homeserverUrl)).toEqual(['http://chat.example.invalid:8008'])
+  })
+
   const payload = `latchkey://login?${new URLSearchParams({ hs: 'http://chat.example.invalid:8008', token: 'secret-code', user: '@a:example.invalid' })}`
 
   it('without a terminal, refuses with exit 11 and one sentence naming --allow-plain-http', async () => {
