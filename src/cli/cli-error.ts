@@ -5,7 +5,7 @@ export class CliError extends Error {
   override readonly name = 'CliError'
   readonly exitCode: ExitCode
 
-  constructor(kind: 'usage' | 'cancelled' | 'notFound' | 'auth' | 'plainHttp', message: string) {
+  constructor(kind: 'usage' | 'cancelled' | 'notFound' | 'auth' | 'plainHttp' | 'trustRequired', message: string) {
     super(message)
     this.exitCode = EXIT[kind]
   }

@@ -55,6 +55,19 @@ export interface PlainHttpOption {
 export const ALLOW_PLAIN_HTTP_HELP =
   'go ahead when the server is reached over plain http:// on another computer (the password or token crosses the network unencrypted)'
 
+/** issue 9 §2: accept one homeserver host that the account's own server does not vouch for. */
+export interface TrustOption {
+  trustServer?: string
+}
+export const TRUST_SERVER_HELP =
+  "accept this homeserver host (e.g. chat.example.net) although the account's own server does not name it as its homeserver; only the host the sign-in asks about is accepted"
+
+/** The host a password goes to (a base URL's host[:port]), for the question that asks for it. */
+export function passwordPrompt(who: string, baseUrl: string): string {
+  const host = URL.canParse(baseUrl) ? new URL(baseUrl).host : baseUrl
+  return `Password for ${who} (sent to ${host}): `
+}
+
 export interface CommandKit {
   readonly io: CliIo
   /** The SessionService (network, keychain), built on first use. */
@@ -83,6 +96,12 @@ export interface CommandKit {
    * `call` gets `{ allowPlainHttp: true }` once the person (or the flag) said yes.
    */
   withPlainHttpConsent<T>(opts: PlainHttpOption, call: (allow: { allowPlainHttp?: true }) => Promise<T>): Promise<T>
+  /**
+   * A sign-in that the service answers `trust-required` (the user id's server does not vouch for
+   * the homeserver): asked on a terminal, else refused with exit 12 unless --trust-server names
+   * that host. `call` gets `{ trustServer }` once the person (or the option) named it.
+   */
+  withTrust<T>(opts: TrustOption, call: (trust: { trustServer?: string }) => Promise<T>): Promise<T>
   /** Asks before what cannot be undone, unless --yes; a "no" ends the command with `nothingDone`. */
   confirmUnlessYes(opts: YesOption, question: string, nothingDone: string): Promise<void>
   /** The exit code when the command itself succeeds (check's statuses, a pending logout). */
@@ -186,7 +205,7 @@ export function createKit(io: CliIo, deps: CliDeps): { kit: CommandKit; exitCode
           if (!io.stdin.isTTY) {
             throw new CliError('auth', `${error.message.replace(/\.$/, '')}: pipe it in with --password-stdin (or use --sso where the server allows it).`)
           }
-          const password = await promptSecret(`${error.message} Password for ${account.userId}: `, io.stdin, io.stderr)
+          const password = await promptSecret(`${error.message} ${passwordPrompt(account.userId, account.homeserverUrl)}`, io.stdin, io.stderr)
           return call({ type: 'password', password })
         }
         if (stages.includes('m.login.sso')) {
@@ -207,6 +226,19 @@ export function createKit(io: CliIo, deps: CliDeps): { kit: CommandKit; exitCode
           throw new CliError('cancelled', 'Nothing was sent.')
         }
         return call({ allowPlainHttp: true })
+      }
+    },
+    async withTrust(opts, call) {
+      try {
+        return await call(opts.trustServer === undefined ? {} : { trustServer: opts.trustServer })
+      } catch (error) {
+        if (!(error instanceof ContractError) || error.code !== 'trust-required' || !error.trust) throw error
+        const { host, userId } = error.trust
+        if (!io.stdin.isTTY) throw new CliError('trustRequired', `${error.message} To go ahead, run it again with --trust-server ${host}.`)
+        if (!(await confirm(`${error.message} Trust ${host} with ${userId}?`, io.stdin, io.stderr))) {
+          throw new CliError('cancelled', 'Nothing was added.')
+        }
+        return call({ trustServer: host })
       }
     },
     async confirmUnlessYes(opts, question, nothingDone) {

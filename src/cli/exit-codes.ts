@@ -29,6 +29,10 @@ export const EXIT = {
   pending: 10,
   /** issue 9 §5: a password or token would go over plain http:// off this machine, and nobody said yes. */
   plainHttp: 11,
+  /** The user id's server does not vouch for the homeserver: confirm it with --trust-server <host>. */
+  trustRequired: 12,
+  /** The server answered for another server, another user or an account already listed; nothing was kept. */
+  mismatch: 13,
   /** Cancelled (Ctrl+C, or declined at a prompt). */
   cancelled: 130,
 } as const
@@ -62,6 +66,10 @@ export function exitCodeFor(code: ErrorCode): ExitCode {
       return EXIT.cancelled
     case 'plain-http':
       return EXIT.plainHttp
+    case 'trust-required':
+      return EXIT.trustRequired
+    case 'mismatch':
+      return EXIT.mismatch
     case 'forbidden':
     case 'internal':
       return EXIT.internal
@@ -89,4 +97,6 @@ export const EXIT_CODES_HELP = `Exit codes:
   9    the keychain or the account file failed
   10   logout recorded but the server could not be reached; the next check retries it
   11   the server would get a password or token over plain http:// (not this computer); confirm, or pass --allow-plain-http
+  12   the account's server does not vouch for the homeserver; confirm it with --trust-server <host>
+  13   the server answered for another server, user or an account already listed; nothing was kept
   130  cancelled (Ctrl+C, or declined at a prompt)`

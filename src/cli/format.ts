@@ -14,8 +14,13 @@ function table(rows: string[][], header: string[]): string {
     .join('\n')
 }
 
+/**
+ * The account as a person recognises it: its label, its user id, and the homeserver's host when
+ * the person accepted a homeserver the user id's server does not vouch for (issue 9 §2).
+ */
 export function accountName(a: Account): string {
-  return a.label ? `${a.label} (${a.userId})` : a.userId
+  const who = a.servedBy ? `${a.userId} (served by ${a.servedBy})` : a.userId
+  return a.label ? `${a.label} (${who})` : who
 }
 
 export function formatAccounts(snapshot: AccountsSnapshot): string {

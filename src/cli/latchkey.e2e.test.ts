@@ -83,7 +83,7 @@ describe('latchkey without a keychain (any machine)', () => {
     expect(oneSentence(wrong)).toMatch(/accepts only "memory"/)
   })
 
-  it('adds an account in memory mode; the next process finds its session gone and check exits 8', async () => {
+  it('adds an account in memory mode; the next process cannot read its token, so check and logout keep it and exit 9', async () => {
     const LATCHKEY_HOME = await home()
     const env = { ...memory, LATCHKEY_HOME }
     const add = await runCli(['add', hs.url, 'alice', '--password-stdin', '--json'], { env, stdin: `${PASSWORDS.alice}\n` })
@@ -91,8 +91,14 @@ describe('latchkey without a keychain (any machine)', () => {
     const account = JSON.parse(add.stdout) as Account
     expect(account.userId).toBe('@alice:localhost')
     const check = await runCli(['check', '--json'], { env })
-    expect(check.code).toBe(EXIT.session)
-    expect((JSON.parse(check.stdout) as AccountsSnapshot).accounts[0]).toMatchObject({ id: account.id, status: 'soft-logged-out' })
+    expect(check.code).toBe(EXIT.storage)
+    expect(check.stderr).toMatch(/keychain could not be read/)
+    expect((JSON.parse(check.stdout) as AccountsSnapshot).accounts[0]).toMatchObject({ id: account.id, status: 'active' })
+    const logout = await runCli(['logout'], { env })
+    expect(logout.code).toBe(EXIT.storage)
+    expect(oneSentence(logout)).toMatch(/keychain could not be read.*kept as it was/)
+    expect((JSON.parse((await runCli(['accounts', '--json'], { env })).stdout) as AccountsSnapshot).accounts).toHaveLength(1)
+    expect(hs.devicesOf('alice').map((d) => d.deviceId)).toContain(account.deviceId)
   })
 
   it('exits 3 with the server\'s refusal as one sentence when the password is wrong', async () => {
@@ -170,13 +176,13 @@ describe.skipIf(!probe.available)(probe.available ? 'latchkey with the keychain,
     expect(token.stdout).toMatch(/^Expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in \d+ (seconds|minutes)\)\. It works once\.$/m)
 
     const other = keychainEnv(await home())
-    const signIn = await runCli(['login-token', payload, '--json'], { env: other })
+    const signIn = await runCli(['login-token', '--json'], { env: other, stdin: payload })
     expect(signIn.code).toBe(0)
     const second = JSON.parse(signIn.stdout) as Account
     expect(second).toMatchObject({ userId: '@alice:localhost' })
     expect(second.deviceId).not.toBe(alice.deviceId)
 
-    const spent = await runCli(['login-token', payload], { env: other })
+    const spent = await runCli(['login-token', '--code', payload], { env: other })
     expect(spent.code).toBe(EXIT.auth)
     expect(oneSentence(spent)).toMatch(/used already or have expired/)
 

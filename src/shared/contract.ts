@@ -46,6 +46,12 @@ export const account = z.object({
   status: accountStatus,
   /** A sentence about the status, e.g. why the server is unreachable. */
   statusMessage: z.string().optional(),
+  // issue 9 §2 (helper trust)
+  /**
+   * The homeserver's host, when the person accepted it without the user id's server vouching
+   * for it (no usable well-known file): shown beside the user id wherever the account appears.
+   */
+  servedBy: z.string().optional(),
 })
 export type Account = z.infer<typeof account>
 
@@ -191,6 +197,11 @@ export type Settings = z.infer<typeof settings>
 export type Theme = Settings['theme']
 
 const accountRef = z.object({ accountId: id })
+/**
+ * issue 9 §2: the homeserver host (host[:port]) the person confirmed after a `trust-required`
+ * answer (ContractError.trust.host); the sign-in is made again and accepted for that host only.
+ */
+const trustServer = z.string().trim().min(1).max(300).optional()
 const none = z.undefined()
 /**
  * issue 9 §5: the person confirmed sending a password or token over plain http:// to a server off
@@ -211,6 +222,7 @@ export const calls = {
       password: z.string().min(1).max(1024),
       deviceName: z.string().max(255).optional(),
       allowPlainHttp,
+      trustServer,
     }),
     result: account,
   },
@@ -220,6 +232,7 @@ export const calls = {
       payload: z.string().trim().min(1).max(8192),
       server: z.string().trim().min(1).max(2048).optional(),
       allowPlainHttp,
+      trustServer,
     }),
     result: account,
   },
@@ -230,6 +243,7 @@ export const calls = {
       /** Sign in again to this account (soft logout), keeping its device id. */
       accountId: id.optional(),
       allowPlainHttp,
+      trustServer,
     }),
     result: z.object({ requestId: id, url: z.string() }),
   },
@@ -247,9 +261,18 @@ export const calls = {
     }),
     result: account,
   },
-  checkAll: { args: none, result: accountsSnapshot },
+  checkAll: {
+    args: none,
+    result: accountsSnapshot.extend({
+      /**
+       * issue 9 §3: accounts whose token could not be looked up because no keychain answered
+       * (sessions in memory only); they were not checked and are kept exactly as they were.
+       */
+      keychainUnread: z.array(id).optional(),
+    }),
+  },
   reLogin: {
-    args: accountRef.extend({ password: z.string().min(1).max(1024), allowPlainHttp }),
+    args: accountRef.extend({ password: z.string().min(1).max(1024), allowPlainHttp, trustServer }),
     result: account,
   },
   avatar: {

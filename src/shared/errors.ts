@@ -42,6 +42,17 @@ export const ERROR_CODES = [
    * so in one sentence; the person confirms, and the call comes again with `allowPlainHttp: true`.
    */
   'plain-http',
+  // issue 9 §2, §4 (helper trust): a session that does not belong to the server that made it.
+  /**
+   * The user id's server does not vouch for the homeserver (no usable well-known file): the
+   * person must confirm `trust.host`, then call again with `trustServer: trust.host`.
+   */
+  'trust-required',
+  /**
+   * The server answered for someone it may not: the user id's server names another homeserver,
+   * the login code was for another user, or the account is already in the list. Nothing was kept.
+   */
+  'mismatch',
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
@@ -60,6 +71,17 @@ export interface ContractErrorData {
    * shows them behind "Details", after `message` in a person's words (issue 12).
    */
   detail?: string
+  /** For `trust-required`: whom the session is for, and the host the person is asked to trust. */
+  trust?: TrustQuestion
+}
+
+/** issue 9 §2: "@alice:example.org is served by chat.example.net, which example.org does not vouch for". */
+export interface TrustQuestion {
+  userId: string
+  /** The user id's server name. */
+  serverName: string
+  /** The homeserver's host (host[:port] of its base URL): what `trustServer` must name. */
+  host: string
 }
 
 export class ContractError extends Error implements ContractErrorData {
@@ -69,6 +91,7 @@ export class ContractError extends Error implements ContractErrorData {
   readonly authStages?: string[]
   readonly url?: string
   readonly detail?: string
+  readonly trust?: TrustQuestion
 
   constructor(data: ContractErrorData) {
     super(data.message)
@@ -77,6 +100,7 @@ export class ContractError extends Error implements ContractErrorData {
     if (data.authStages !== undefined) this.authStages = data.authStages
     if (data.url !== undefined) this.url = data.url
     if (data.detail !== undefined) this.detail = data.detail
+    if (data.trust !== undefined) this.trust = { ...data.trust }
   }
 
   toData(): ContractErrorData {
@@ -85,6 +109,7 @@ export class ContractError extends Error implements ContractErrorData {
     if (this.authStages !== undefined) data.authStages = this.authStages
     if (this.url !== undefined) data.url = this.url
     if (this.detail !== undefined) data.detail = this.detail
+    if (this.trust !== undefined) data.trust = { ...this.trust }
     return data
   }
 

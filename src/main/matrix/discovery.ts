@@ -20,7 +20,7 @@ import {
   type WellKnown,
 } from './endpoints/index'
 import { MatrixError } from './errors'
-import { parseServerInput } from './server-input'
+import { parseServerInput, parseServerName } from './server-input'
 import { capitalise } from './sentences'
 import { isR0Only, type ServerVersions } from './spec-versions'
 import { hostOf, Transport, trimBaseUrl, type TransportOptions } from './transport'
@@ -276,4 +276,35 @@ async function chooseOAuth(
     warn(`The sign-in server ${hostOf(named.issuer)} could not be read: ${embed(e.message)}`)
     return null
   }
+}
+
+/**
+ * The base URL a server name's well-known file names, read as discover() reads it (the spec's
+ * https://<hostname>/.well-known/matrix/client), or null when it gives no usable answer: 404,
+ * no answer in time, refused, not JSON, or no valid http(s) base_url. Used to check that a user
+ * id's server vouches for the homeserver that signed it in (service/server-trust.ts).
+ */
+export async function vouchedBaseUrl(
+  serverName: string,
+  options: { transport: Transport; signal?: AbortSignal; timeoutMs?: number },
+): Promise<string | null> {
+  const parsed = parseServerName(serverName)
+  if (!parsed) return null
+  const origin = `https://${parsed.hostname}`
+  let found: WellKnown
+  try {
+    found = await options.transport.send(wellKnownEndpoint, undefined, {
+      baseUrl: origin,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    })
+  } catch (e) {
+    if (!(e instanceof MatrixError) || e.kind === 'cancelled') throw e
+    return null
+  }
+  const url = found.homeserverBaseUrl.trim()
+  if (!URL.canParse(url)) return null
+  const base = new URL(url)
+  if (!/^https?:$/.test(base.protocol) || base.username !== '' || base.password !== '') return null
+  return trimBaseUrl(url)
 }

@@ -21,7 +21,18 @@ export interface HttpRequest {
   maxBodyBytes: number
   /** Follow up to this many 30x redirects (GET only); 0 treats a redirect as the answer. */
   maxRedirects: number
+  /** Tests only (see TransportOptions.resolveForTests): where to connect for a URL's host. */
+  resolveForTests?: ResolveForTests
 }
+
+/**
+ * Tests only: a host name → a loopback address and port to connect to instead, over plain http
+ * (the request still names the original host, so a test server can answer per name). Lets tests
+ * give server names such as example.org to servers on 127.0.0.1; the app and the CLI never set it.
+ */
+export type ResolveForTests = (hostname: string) => { address: string; port: number } | undefined
+
+const LOOPBACK_ADDRESS = /^(127(?:\.\d{1,3}){3}|::1)$/
 
 export interface HttpResponse {
   status: number
@@ -183,7 +194,13 @@ function exchange(req: HttpRequest): Promise<HttpResponse> {
       reject(new HttpFailure('cancelled', undefined, false, host))
       return
     }
-    const isHttps = url.protocol === 'https:'
+    const bareHostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
+    const redirected = req.resolveForTests?.(bareHostname)
+    if (redirected && !LOOPBACK_ADDRESS.test(redirected.address)) {
+      reject(new Error(`resolveForTests may only name loopback addresses, not ${redirected.address}`))
+      return
+    }
+    const isHttps = url.protocol === 'https:' && !redirected
     const mod = isHttps ? https : http
     let settled = false
     let gotHeaders = false
@@ -201,13 +218,14 @@ function exchange(req: HttpRequest): Promise<HttpResponse> {
       request.destroy(reason)
     }
     const headers: Record<string, string> = { ...req.headers }
+    if (redirected) headers.Host = url.host
     if (req.body) headers['Content-Length'] = String(req.body.byteLength)
     else if (req.method !== 'GET') headers['Content-Length'] = '0'
 
     const request = mod.request({
-      protocol: url.protocol,
-      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-      port: url.port || (isHttps ? 443 : 80),
+      protocol: isHttps ? 'https:' : 'http:',
+      hostname: redirected ? redirected.address : bareHostname,
+      port: redirected ? redirected.port : url.port || (isHttps ? 443 : 80),
       path: `${url.pathname}${url.search}`,
       method: req.method,
       headers,

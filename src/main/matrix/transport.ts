@@ -4,7 +4,7 @@
 
 import type { Endpoint } from './endpoint'
 import { MatrixError } from './errors'
-import { HttpFailure, httpRequest, preconnect, type HttpResponse } from './http'
+import { HttpFailure, httpRequest, preconnect, type HttpResponse, type ResolveForTests } from './http'
 import { readResponse } from './response'
 import { networkSentence } from './sentences'
 import { selectPath, type ServerVersions } from './spec-versions'
@@ -25,6 +25,11 @@ export interface TransportOptions {
   userAgent?: string
   /** Answers longer than this are refused (a device list of 10,000 is about 1.5 MB). Default 32 MiB. */
   maxBodyBytes?: number
+  /**
+   * Tests only: connect to a loopback address instead of resolving a host name (see
+   * ResolveForTests), so server names such as example.org can be served on 127.0.0.1.
+   */
+  resolveForTests?: ResolveForTests
 }
 
 export interface SendContext {
@@ -110,6 +115,20 @@ export function trimBaseUrl(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '')
 }
 
+/**
+ * Two base URLs name the same homeserver when they match after normalising what URLs may spell
+ * differently: scheme and host case, a default port, trailing slashes.
+ */
+export function sameBaseUrl(a: string, b: string): boolean {
+  const norm = (u: string): string | null => {
+    if (!URL.canParse(u)) return null
+    const url = new URL(u)
+    return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`
+  }
+  const x = norm(a)
+  return x !== null && x === norm(b)
+}
+
 export class Transport {
   readonly connectTimeoutMs: number
   readonly timeoutMs: number
@@ -119,6 +138,7 @@ export class Transport {
   readonly userAgent: string
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   readonly now: () => number
+  readonly resolveForTests: ResolveForTests | undefined
 
   constructor(options: TransportOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs
@@ -129,6 +149,7 @@ export class Transport {
     this.userAgent = options.userAgent ?? DEFAULTS.userAgent
     this.sleep = options.sleep ?? defaultSleep
     this.now = options.now ?? Date.now
+    this.resolveForTests = options.resolveForTests
   }
 
   /**
@@ -191,6 +212,7 @@ export class Transport {
           maxRedirects: endpoint.followRedirects ? 5 : 0,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
           ...(body ? { body } : {}),
+          ...(this.resolveForTests ? { resolveForTests: this.resolveForTests } : {}),
         }
         res = await httpRequest(request)
       } catch (e) {

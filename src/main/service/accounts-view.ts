@@ -23,6 +23,8 @@ export function toAccount(r: AccountRecord): Account {
   if (r.color !== undefined) a.color = r.color
   if (r.lastCheckedAt !== undefined) a.lastCheckedAt = r.lastCheckedAt
   if (r.statusMessage !== undefined) a.statusMessage = r.statusMessage
+  // issue 9 §2: a homeserver the person vouched for themselves is named beside the user id.
+  if (r.serverTrust === 'confirmed') a.servedBy = new URL(r.homeserverUrl).host
   return a
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startHarness, type Harness } from '../../../test/service/harness'
-import { MemorySecretStore, secretKey, type StoredSecret } from '../accounts'
+import { KeytarSecretStore, MemorySecretStore, secretKey, type StoredSecret } from '../accounts'
+import { FakeKeytar } from '../accounts/testing/fake-keytar'
 import { createSessionService } from './index'
 
 let h: Harness
@@ -52,7 +53,8 @@ describe('checkAll', () => {
   })
 
   it('calls an account without a saved session soft-logged-out, saying why', async () => {
-    h = await startHarness()
+    // A keychain that answers without an entry (with no keychain at all, see keychain-unread.test.ts).
+    h = await startHarness({ service: { secrets: new KeytarSecretStore(new FakeKeytar(), { service: 'latchkey-test' }) } })
     const alice = await h.addAlice()
     await h.secrets.delete(secretKey(alice.userId, alice.deviceId))
     // Secrets are read once per process: the next process (the app's next start, the next

@@ -3,23 +3,28 @@
  * host), whether its session still works — one request per account, on kept-alive connections,
  * with each server's versions kept from earlier runs — and records what it learnt in one write.
  * Pending logouts are retried here.
+ *
+ * An account whose token cannot be found while the secret store is memory (no keychain answered)
+ * is left exactly as it was and listed in `keychainUnread`: its token may still be in the keychain
+ * (issue 9 §3).
  */
 import { patchAccount, removeAccount, type AccountRecord, type AccountStatus } from '../accounts'
 import { hostOf, isMatrixError, type Device as MatrixDevice } from '../matrix'
-import type { AccountsSnapshot } from '../../shared/contract'
+import type { CallResult } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { commit, readSnapshot, type ServiceContext } from './context'
 import { toContractError } from './errors'
 import { rememberInCheck, tell } from './insights'
 import { forEachBounded } from './limit'
-import { cannotReach, dropSecret, retryLogout } from './logout'
+import { cannotReach, dropSecret, noSessionSentence, retryLogout } from './logout'
 
 type Outcome =
   | { kind: 'status'; status: AccountStatus; message?: string; /** GET /devices proved the session (issue 11 §6). */ devices?: MatrixDevice[] }
-  | { kind: 'remove' }
+  | { kind: 'remove'; notice?: string }
   | { kind: 'keep' }
+  | { kind: 'keychain-unread' }
 
-export async function checkAll(ctx: ServiceContext): Promise<AccountsSnapshot> {
+export async function checkAll(ctx: ServiceContext): Promise<CallResult<'checkAll'>> {
   const before = await readSnapshot(ctx)
   const total = before.accounts.length
   let done = 0
@@ -41,6 +46,7 @@ export async function checkAll(ctx: ServiceContext): Promise<AccountsSnapshot> {
   const now = new Date().toISOString()
   const removed: AccountRecord[] = []
   const told: Array<() => void> = []
+  const notices: string[] = []
   const { snapshot } = await commit(ctx, (draft) => {
     for (const original of before.accounts) {
       const outcome = outcomes.get(original.id)
@@ -50,6 +56,7 @@ export async function checkAll(ctx: ServiceContext): Promise<AccountsSnapshot> {
       if (outcome.kind === 'remove') {
         removeAccount(draft, current.id)
         removed.push(current)
+        if (outcome.notice) notices.push(outcome.notice)
       } else if (outcome.kind === 'status') {
         patchAccount(draft, current.id, { status: outcome.status, statusMessage: outcome.message, lastCheckedAt: now })
         const devices = outcome.devices
@@ -62,13 +69,29 @@ export async function checkAll(ctx: ServiceContext): Promise<AccountsSnapshot> {
   })
   for (const record of removed) await dropSecret(ctx, record)
   for (const t of told) t()
-  return snapshot
+  for (const message of notices) ctx.events.emit('notice', { level: 'info', message })
+  const unread = before.accounts.filter((r) => outcomes.get(r.id)?.kind === 'keychain-unread')
+  if (unread.length === 0) return snapshot
+  ctx.events.emit('notice', {
+    level: 'error',
+    message: `The keychain could not be read, so Latchkey could not find the token of ${nameSome(unread.map((r) => r.userId))}; ${unread.length === 1 ? 'that account was' : 'those accounts were'} not checked and ${unread.length === 1 ? 'is' : 'are'} kept as ${unread.length === 1 ? 'it was' : 'they were'} (a pending logout stays pending).`,
+  })
+  return { ...snapshot, keychainUnread: unread.map((r) => r.id) }
+}
+
+/** "a, b, c and 7 more": a list a person can read, however long. */
+function nameSome(names: readonly string[]): string {
+  const shown = names.slice(0, 3).join(', ')
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown
 }
 
 async function checkOne(ctx: ServiceContext, record: AccountRecord): Promise<Outcome> {
   if (record.status === 'pending-logout') {
     const retried = await retryLogout(ctx, record)
-    return retried === 'ended' ? { kind: 'remove' } : { kind: 'status', status: 'pending-logout', message: retried.message }
+    if (retried === 'ended') return { kind: 'remove' }
+    if (retried === 'no-session') return { kind: 'remove', notice: noSessionSentence(record) }
+    if (retried.keychainUnread) return { kind: 'keychain-unread' }
+    return { kind: 'status', status: 'pending-logout', message: retried.message }
   }
   try {
     const client = await ctx.pool.client(record)
@@ -76,11 +99,15 @@ async function checkOne(ctx: ServiceContext, record: AccountRecord): Promise<Out
     const devices = await client.devices()
     return { kind: 'status', status: 'active', devices }
   } catch (error) {
-    return judge(error, record)
+    return judge(ctx, error, record)
   }
 }
 
-function judge(error: unknown, record: AccountRecord): Outcome {
+function judge(ctx: ServiceContext, error: unknown, record: AccountRecord): Outcome {
+  if (error instanceof ContractError && error.code === 'soft-logged-out' && ctx.secrets.kind !== 'keychain') {
+    // No token in memory: it may be in the keychain that did not answer.
+    return { kind: 'keychain-unread' }
+  }
   if (error instanceof ContractError) {
     // No secret, or a damaged one: signing in again (same device) repairs it.
     return { kind: 'status', status: 'soft-logged-out', message: error.message }

@@ -5,7 +5,7 @@
  * on one request, as Synapse does by default). A browser confirmation cannot be reused that way,
  * so with SSO the batch goes in a single request and the person confirms once.
  */
-import type { MatrixClient } from '../matrix'
+import { hostOf, type MatrixClient } from '../matrix'
 import type { AccountRecord } from '../accounts'
 import type { CallArgs, CallResult, Device } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
@@ -69,7 +69,7 @@ export async function signOutDevices(ctx: ServiceContext, args: CallArgs<'signOu
       }
     }
   } catch (error) {
-    const mapped = toContractError(error, { server: record.serverName })
+    const mapped = toContractError(error, { server: record.serverName, passwordHost: hostOf(record.homeserverUrl) })
     if (signedOut.length > 0) await refreshList(ctx, record, client).catch(() => null)
     if (signedOut.length === 0) throw mapped
     throw new ContractError({

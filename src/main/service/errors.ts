@@ -17,6 +17,11 @@ export interface ErrorContext {
   login?: 'password' | 'login-token' | 'sso' | 'oauth'
   /** The name to use in sentences instead of the error's host (e.g. the server name). */
   server?: string
+  /**
+   * The host a password asked for here would be sent to (the account's base URL host). A request
+   * for the password names it, never a name the server chose (issue 9 §2).
+   */
+  passwordHost?: string
 }
 
 export function toContractError(error: unknown, context: ErrorContext = {}): ContractError {
@@ -70,7 +75,7 @@ function fromMatrix(error: MatrixError, context: ErrorContext): ContractError {
     case 'user-locked':
       return data('locked', `${server} has locked this account; its administrator can unlock it.`)
     case 'uia':
-      return fromUia(error, server)
+      return fromUia(error, server, context.passwordHost ?? error.host)
     case 'unsupported':
       if (error.endpoint === 'versions') {
         // The one request every Matrix server answers: without it, the address is not (or no longer) one.
@@ -160,10 +165,10 @@ function refused(error: MatrixError, context: ErrorContext, server: string): Con
   return new ContractError({ code: 'wrong-credentials', message })
 }
 
-function fromUia(error: MatrixError, server: string): ContractError {
+function fromUia(error: MatrixError, server: string, passwordHost: string): ContractError {
   const stages = [...new Set((error.uia?.flows ?? []).flatMap((flow) => flow.stages))]
   if (error.uia?.errcode === 'M_FORBIDDEN' || error.errcode === 'M_FORBIDDEN') {
-    return new ContractError({ code: 'wrong-credentials', message: `${server} refused the password.` })
+    return new ContractError({ code: 'wrong-credentials', message: `${passwordHost} refused the password.` })
   }
   if (error.stage !== undefined && !['m.login.password', 'm.login.sso'].includes(error.stage)) {
     return new ContractError({
@@ -173,13 +178,13 @@ function fromUia(error: MatrixError, server: string): ContractError {
   }
   return new ContractError({
     code: 'auth-required',
-    message: describeStages(server, stages),
+    message: describeStages(server, stages, passwordHost),
     authStages: stages,
   })
 }
 
-function describeStages(server: string, stages: readonly string[]): string {
-  if (stages.includes('m.login.password')) return `${server} asks for your password to confirm this.`
+function describeStages(server: string, stages: readonly string[], passwordHost: string): string {
+  if (stages.includes('m.login.password')) return `${passwordHost} asks for your password to confirm this.`
   if (stages.includes('m.login.sso')) return `${server} asks you to confirm this in your browser.`
   return `${server} asks you to confirm this in a way Latchkey cannot offer (${stages.join(', ') || 'no stage named'}).`
 }

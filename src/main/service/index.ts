@@ -53,6 +53,7 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     ...(options.matrix?.totalTimeoutMs === undefined ? {} : { timeoutMs: options.matrix.totalTimeoutMs }),
     ...(options.matrix?.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.matrix.connectTimeoutMs }),
     ...(options.matrix?.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: options.matrix.maxRateLimitWaitMs }),
+    ...(options.matrix?.resolveForTests === undefined ? {} : { resolveForTests: options.matrix.resolveForTests }),
   })
   const closing = new AbortController()
   const servers = new KnownServers({ now: transport.now })

@@ -3,6 +3,11 @@
  * secret. When the server cannot be reached the account stays, marked pending-logout, and the next
  * checkAll tries again: the token must not be dropped while it still works. `forget` is the
  * separate, explicit way to drop an account without revoking it.
+ *
+ * A token that cannot be found is "nothing left to revoke" only when the keychain answered. While
+ * the secret store is memory (no keychain answered, or the test switch), the token may still sit,
+ * valid, in the real keychain: logout and check then keep the account as it is and say so
+ * (issue 9 §3).
  */
 import { removeAccount, secretKey, patchAccount, type AccountRecord } from '../accounts'
 import { accountManagementUrl, isMatrixError, type MatrixClient, type MatrixError } from '../matrix'
@@ -18,8 +23,9 @@ export async function logout(ctx: ServiceContext, args: CallArgs<'logout'>): Pro
   const record = await recordOf(ctx, args.accountId)
   const client = await sessionOrNull(ctx, record)
   if (!client) {
+    if (ctx.secrets.kind !== 'keychain') throw keychainUnread(record)
     await removeEverywhere(ctx, record)
-    return { outcome: 'logged-out', message: `${record.userId} had no saved session on this computer; Latchkey removed the account.` }
+    return { outcome: 'logged-out', message: noSessionSentence(record) }
   }
   try {
     await endSession(ctx, record, client)
@@ -51,9 +57,14 @@ export async function logoutAll(ctx: ServiceContext, args: CallArgs<'logoutAll'>
         : `${record.serverName} signs sessions out on its own account page; open it from the server's website to sign the other devices out.`,
     })
   }
-  const client = await ctx.pool.client(record)
+  const client = await sessionOrNull(ctx, record)
+  if (!client) {
+    if (ctx.secrets.kind !== 'keychain') throw keychainUnread(record)
+    // The keychain has no token for it: nothing can sign its sessions out from here.
+    await ctx.pool.client(record)
+  }
   try {
-    await client.logoutAll()
+    await client!.logoutAll()
   } catch (error) {
     const ended = alreadyEnded(error, record)
     if (!ended) {
@@ -78,12 +89,19 @@ export async function forget(ctx: ServiceContext, args: CallArgs<'forget'>): Pro
 
 /**
  * checkAll's second try at a pending logout: 'ended' when the server confirmed (or the session
- * had ended anyway) — the caller then removes the account and its secret — else the sentence to
- * keep showing.
+ * had ended anyway), 'no-session' when the keychain holds no token for it — the caller then
+ * removes the account and its secret — else the sentence to keep showing (`keychainUnread` when
+ * the token could not be looked for).
  */
-export async function retryLogout(ctx: ServiceContext, record: AccountRecord): Promise<'ended' | { message: string }> {
+export async function retryLogout(
+  ctx: ServiceContext,
+  record: AccountRecord,
+): Promise<'ended' | 'no-session' | { message: string; keychainUnread?: true }> {
   const client = await sessionOrNull(ctx, record)
-  if (!client) return 'ended'
+  if (!client) {
+    if (ctx.secrets.kind !== 'keychain') return { message: keychainUnread(record).message, keychainUnread: true }
+    return 'no-session'
+  }
   try {
     await endSession(ctx, record, client)
   } catch (error) {
@@ -130,6 +148,23 @@ async function sessionOrNull(ctx: ServiceContext, record: AccountRecord): Promis
     if (error instanceof ContractError && error.code === 'soft-logged-out') return null
     throw error
   }
+}
+
+/**
+ * The token is not in this process's memory store; the keychain it may be in did not answer. The
+ * account stays as it is (a pending logout stays pending).
+ */
+export function keychainUnread(record: AccountRecord): ContractError {
+  const kept = record.status === 'pending-logout' ? 'kept as pending logout' : 'kept as it was'
+  return new ContractError({
+    code: 'storage',
+    message: `The keychain could not be read, so Latchkey cannot find the token of ${record.userId} to sign it out; it may still work. The account is ${kept}: try again where the keychain answers, or use forget to drop it without signing out.`,
+  })
+}
+
+/** The keychain answered and holds no token for the account: nothing is left to revoke. */
+export function noSessionSentence(record: AccountRecord): string {
+  return `${record.userId} had no saved session in the keychain, so there was nothing left to sign out; Latchkey removed the account.`
 }
 
 /** The sentence for a session the server had already ended, or null. */

@@ -3,7 +3,7 @@
  * this account's session (POST /login/get_token, behind User-Interactive Authentication). The
  * token is the one secret that leaves the service on purpose: it is there to be shown.
  */
-import { isMatrixError, type MatrixClient } from '../matrix'
+import { hostOf, isMatrixError, type MatrixClient } from '../matrix'
 import type { AccountRecord } from '../accounts'
 import type { CallArgs, LoginToken } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
@@ -17,7 +17,7 @@ export async function generateLoginToken(ctx: ServiceContext, args: CallArgs<'ge
   const record = await recordOf(ctx, args.accountId)
   const client = await ctx.pool.client(record)
   await refuseWhenOff(client, record)
-  const context = { action: ACTION, server: record.serverName }
+  const context = { action: ACTION, server: record.serverName, passwordHost: hostOf(record.homeserverUrl) }
   const made = await mapErrors(async () => {
     try {
       const uia =

@@ -2,6 +2,11 @@
  * Adding accounts (password, login token) and signing an account in again. Whatever fails, the
  * account list and the keychain end as they were: a new session that cannot be kept is revoked
  * on the server, its secret deleted, and nothing is written.
+ *
+ * Every sign-in, whatever its kind (password, login token, SSO, OAuth, re-login), is kept through
+ * addSession or replaceSession, and both check before anything is written (issue 9 §2, §4): that
+ * the user id's server vouches for the homeserver (server-trust.ts), that a login code's user is
+ * the one signed in, and that the session is not one of an account already in the list.
  */
 import { addAccount, patchAccount, secretKey, type AccountRecord, type AuthApi, type NewAccount, type SignInMethod } from '../accounts'
 import { offersDeviceGrant, signInWithLoginToken, signInWithPassword, tokensOf, type Credentials } from '../auth'
@@ -10,10 +15,54 @@ import { discover, type Discovery as MatrixDiscovery, type MatrixClient, type Se
 import type { Account, CallArgs, Discovery } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { serverNameOf, toAccount } from './accounts-view'
-import { commit, freshClient, recordOf, type ServiceContext } from './context'
+import { commit, freshClient, readSnapshot, recordOf, type ServiceContext } from './context'
 import { mapErrors, toContractError } from './errors'
 import { parseLoginPayload } from './login-payload'
-import { signInOverAcceptedTransport } from './plain-http'
+import { refusePlainHttp, signInOverAcceptedTransport } from './plain-http'
+import { NOTHING_SENT, SIGNED_OUT, verifyServer, type ServerTrust } from './server-trust'
+
+/** How a new session came to be, and what the person already said about its server. */
+export interface KeepOptions extends SessionOrigin {
+  /** The homeserver host the person confirmed after a `trust-required` answer. */
+  trustServer?: string | undefined
+  /** The user a login code was made for (its `user=`): another user is refused. */
+  expectedUserId?: string | undefined
+  /** A check made before the credentials were sent (verifyBeforeSignIn), reused when it still applies. */
+  checkedBefore?: CheckedBefore | undefined
+}
+
+interface CheckedBefore {
+  userId: string
+  baseUrl: string
+  trust: ServerTrust
+}
+
+/**
+ * The trust check for a sign-in whose user id is known before anything is sent (a full user id,
+ * a login code's `user=`, a re-login): a refusal or a question then costs no password and no
+ * single-use login token.
+ */
+async function verifyBeforeSignIn(
+  ctx: ServiceContext,
+  userId: string,
+  baseUrl: string,
+  options: { trustServer?: string | undefined; previously?: AccountRecord; nothingSent: string },
+): Promise<CheckedBefore> {
+  const trust = await verifyServer(
+    ctx,
+    {
+      userId,
+      signedInAt: baseUrl,
+      usedAt: baseUrl,
+      trustServer: options.trustServer,
+      previously: options.previously && { serverTrust: trustOf(options.previously), homeserverUrl: options.previously.homeserverUrl },
+    },
+    options.nothingSent,
+  )
+  return { userId, baseUrl, trust }
+}
+
+const FULL_USER_ID = /^@[^:]+:.+$/
 
 export async function discoverServer(ctx: ServiceContext, server: string): Promise<MatrixDiscovery> {
   return mapErrors(() => discover(server, { transport: ctx.transport, signal: ctx.closing }))
@@ -57,6 +106,14 @@ export async function addWithPassword(ctx: ServiceContext, args: CallArgs<'addWi
       message: `${found.serverName} does not offer sign-in with a password${found.sso ? '; use single sign-on instead' : ''}.`,
     })
   }
+  refusePlainHttp(found.baseUrl, args.allowPlainHttp, 'password')
+  const checkedBefore =
+    args.identifier.kind === 'user' && FULL_USER_ID.test(args.identifier.user)
+      ? await verifyBeforeSignIn(ctx, args.identifier.user, found.baseUrl, {
+          trustServer: args.trustServer,
+          nothingSent: NOTHING_SENT.password,
+        })
+      : undefined
   const client = freshClient(ctx, found.baseUrl, versionsOf(found))
   const credentials = await signInOverAcceptedTransport(client, args.allowPlainHttp, 'password', () =>
     mapErrors(
@@ -69,7 +126,7 @@ export async function addWithPassword(ctx: ServiceContext, args: CallArgs<'addWi
       { login: 'password', server: found.serverName },
     ),
   )
-  return addSession(ctx, client, credentials)
+  return addSession(ctx, client, credentials, { signInMethod: 'password', trustServer: args.trustServer, checkedBefore })
 }
 
 export async function addWithLoginToken(ctx: ServiceContext, args: CallArgs<'addWithLoginToken'>): Promise<Account> {
@@ -82,14 +139,34 @@ export async function addWithLoginToken(ctx: ServiceContext, args: CallArgs<'add
     const found = await discoverServer(ctx, parsed.server)
     client = freshClient(ctx, found.baseUrl, versionsOf(found))
   }
+  // Both questions come before anything is sent; the transport's first.
+  refusePlainHttp(client.baseUrl, args.allowPlainHttp, 'login-token')
+  const checkedBefore =
+    parsed.userId === undefined
+      ? undefined
+      : await verifyBeforeSignIn(ctx, parsed.userId, client.baseUrl, {
+          trustServer: args.trustServer,
+          nothingSent: NOTHING_SENT.loginCode,
+        })
   const credentials = await signInOverAcceptedTransport(client, args.allowPlainHttp, 'login-token', () =>
     mapErrors(() => signInWithLoginToken(client, { token: parsed.token, deviceName: ctx.deviceName }), { login: 'login-token' }),
   )
-  return addSession(ctx, client, credentials)
+  return addSession(ctx, client, credentials, {
+    signInMethod: 'login-token',
+    trustServer: args.trustServer,
+    expectedUserId: parsed.userId,
+    checkedBefore,
+  })
 }
 
 export async function reLogin(ctx: ServiceContext, args: CallArgs<'reLogin'>): Promise<Account> {
   const record = await recordOf(ctx, args.accountId)
+  refusePlainHttp(record.homeserverUrl, args.allowPlainHttp, 'password')
+  const checkedBefore = await verifyBeforeSignIn(ctx, record.userId, record.homeserverUrl, {
+    trustServer: args.trustServer,
+    previously: record,
+    nothingSent: NOTHING_SENT.password,
+  })
   const client = freshClient(ctx, record.homeserverUrl)
   const credentials = await signInOverAcceptedTransport(client, args.allowPlainHttp, 'password', () =>
     mapErrors(
@@ -103,7 +180,7 @@ export async function reLogin(ctx: ServiceContext, args: CallArgs<'reLogin'>): P
       { login: 'password', server: record.serverName },
     ),
   )
-  return replaceSession(ctx, record, client, credentials)
+  return replaceSession(ctx, record, client, credentials, { signInMethod: 'password', trustServer: args.trustServer, checkedBefore })
 }
 
 /**
@@ -117,9 +194,64 @@ export interface SessionOrigin {
   accountManagement?: { url: string; actions: string[] }
 }
 
-/** Keeps a brand-new session: secret first, then the account list; undone entirely on failure. */
-export async function addSession(ctx: ServiceContext, client: MatrixClient, credentials: Credentials, origin: SessionOrigin = {}): Promise<Account> {
-  const revoke = (c: MatrixClient) => endUnkeptSession(ctx, c, credentials, origin)
+/**
+ * The checks every new session passes before anything is written, in this order: the login
+ * code's user, the server's trust, then whether the session is an account already listed
+ * (`except`: the account being signed in again). Each failure signs the new session out.
+ */
+async function admit(
+  ctx: ServiceContext,
+  client: MatrixClient,
+  credentials: Credentials,
+  options: KeepOptions,
+  previously?: AccountRecord,
+): Promise<ServerTrust> {
+  try {
+    if (options.expectedUserId !== undefined && credentials.userId !== options.expectedUserId) {
+      throw new ContractError({
+        code: 'mismatch',
+        message: `The login code was made for ${options.expectedUserId}, but the server signed in ${credentials.userId}. ${SIGNED_OUT}`,
+      })
+    }
+    const before = options.checkedBefore
+    const trust =
+      before && before.userId === credentials.userId && before.baseUrl === client.baseUrl && before.baseUrl === credentials.homeserverUrl
+        ? before.trust
+        : await verifyServer(ctx, {
+            userId: credentials.userId,
+            signedInAt: client.baseUrl,
+            usedAt: credentials.homeserverUrl,
+            trustServer: options.trustServer,
+            previously: previously && { serverTrust: trustOf(previously), homeserverUrl: previously.homeserverUrl },
+          })
+    const listed = (await readSnapshot(ctx)).accounts.find(
+      (a) => a.userId === credentials.userId && a.deviceId === credentials.deviceId && a.id !== previously?.id,
+    )
+    if (listed) {
+      throw new ContractError({
+        code: 'mismatch',
+        message: `The server answered with ${listed.userId} on device ${listed.deviceId}, which is already in the list${listed.label ? ` as “${listed.label}”` : ''}. Latchkey signed that new session out and left the listed account as it was.`,
+      })
+    }
+    return trust
+  } catch (error) {
+    await endUnkeptSession(ctx, client, credentials, options)
+    throw toContractError(error)
+  }
+}
+
+/** The account's recorded trust (absent in files made before accounts.json version 2). */
+function trustOf(record: AccountRecord): ServerTrust | undefined {
+  return record.serverTrust
+}
+
+/**
+ * Keeps a brand-new session: checks it (admit), then secret first, then the account list; undone
+ * entirely on failure. Every way of adding an account ends here.
+ */
+export async function addSession(ctx: ServiceContext, client: MatrixClient, credentials: Credentials, options: KeepOptions = {}): Promise<Account> {
+  const revoke = (c: MatrixClient) => endUnkeptSession(ctx, c, credentials, options)
+  const serverTrust = await admit(ctx, client, credentials, options)
   const profile = await profileOf(client, credentials.userId)
   const key = secretKey(credentials.userId, credentials.deviceId)
   const tokens = tokensOf(credentials)
@@ -139,7 +271,8 @@ export async function addSession(ctx: ServiceContext, client: MatrixClient, cred
       authApi: 'legacy',
       lastCheckedAt: new Date().toISOString(),
       ...profile,
-      ...origin,
+      ...originOf(options),
+      serverTrust,
     }
     record = (await commit(ctx, (draft) => addAccount(draft, entry))).result
   } catch (error) {
@@ -162,9 +295,9 @@ export async function replaceSession(
   record: AccountRecord,
   client: MatrixClient,
   credentials: Credentials,
-  origin: SessionOrigin = {},
+  options: KeepOptions = {},
 ): Promise<Account> {
-  const revoke = (c: MatrixClient) => endUnkeptSession(ctx, c, credentials, origin)
+  const revoke = (c: MatrixClient) => endUnkeptSession(ctx, c, credentials, options)
   const sameDevice = credentials.deviceId === record.deviceId
   if (credentials.userId !== record.userId) {
     // Somebody else's session, made just now (device ids are per user): not the device to keep.
@@ -174,6 +307,7 @@ export async function replaceSession(
       message: `That signed in as ${credentials.userId}, but this account is ${record.userId}; nothing was changed.`,
     })
   }
+  const serverTrust = await admit(ctx, client, credentials, options, record)
   const oldKey = secretKey(record.userId, record.deviceId)
   const newKey = secretKey(credentials.userId, credentials.deviceId)
   const tokens = tokensOf(credentials)
@@ -201,7 +335,8 @@ export async function replaceSession(
           statusMessage: undefined,
           lastCheckedAt: new Date().toISOString(),
           ...profile,
-          ...origin,
+          ...originOf(options),
+          serverTrust,
         }),
       )
     ).result
@@ -228,6 +363,16 @@ async function profileOf(client: MatrixClient, userId: string): Promise<{ displa
   } catch {
     return {}
   }
+}
+
+/** The fields of a record that say how it signed in (SessionOrigin), and nothing else of the options. */
+function originOf(options: KeepOptions): SessionOrigin {
+  const origin: SessionOrigin = {}
+  if (options.signInMethod !== undefined) origin.signInMethod = options.signInMethod
+  if (options.authApi !== undefined) origin.authApi = options.authApi
+  if (options.oauth !== undefined) origin.oauth = options.oauth
+  if (options.accountManagement !== undefined) origin.accountManagement = options.accountManagement
+  return origin
 }
 
 /** A session we will not keep: an OAuth one is revoked at its issuer, a legacy one logged out. */

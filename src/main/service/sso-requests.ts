@@ -61,9 +61,10 @@ export class SsoRequests {
         signal: ctx.closing,
         keep: async (credentials) => {
           await refuseSwitchToPlainHttp(client, credentials, args.allowPlainHttp)
+          const options = { signInMethod: 'sso', trustServer: args.trustServer } as const
           kept = record
-            ? await replaceSession(ctx, await recordOf(ctx, record.id), client, credentials)
-            : await addSession(ctx, client, credentials)
+            ? await replaceSession(ctx, await recordOf(ctx, record.id), client, credentials, options)
+            : await addSession(ctx, client, credentials, options)
         },
         describeFailure: (error) => toContractError(error, context).message,
       }),

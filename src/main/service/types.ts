@@ -1,5 +1,6 @@
 import pkg from '../../../package.json' with { type: 'json' }
 import type { SecretStore } from '../accounts'
+import type { ResolveForTests } from '../matrix'
 import type { ServiceApi } from '../../shared/contract'
 import type { ServiceListener } from './events'
 
@@ -17,8 +18,11 @@ export interface SessionServiceOptions {
   openExternal?: (url: string) => Promise<void>
   /** initial_device_display_name of new sessions. Default 'Latchkey on <hostname>'. */
   deviceName?: string
-  /** Tests shorten these. */
-  matrix?: { totalTimeoutMs?: number; connectTimeoutMs?: number; maxRateLimitWaitMs?: number }
+  /**
+   * Tests shorten these. `resolveForTests` serves server names such as example.org from loopback
+   * test servers (see TransportOptions); the app and the CLI never set it.
+   */
+  matrix?: { totalTimeoutMs?: number; connectTimeoutMs?: number; maxRateLimitWaitMs?: number; resolveForTests?: ResolveForTests }
   /**
    * Emit accountsChanged when another process (the command line, another window of the app)
    * changes accounts.json. Default true; a short-lived command may turn it off.
