@@ -413,6 +413,11 @@ export const useAccounts = defineStore('accounts', () => {
     }
   }
 
+  // An ended session is the one failure with a single remedy: the notice offers it, and stays.
+  notices.setRemedy((error, accountId) =>
+    accountId && hasCode(error, 'soft-logged-out') ? { label: 'Sign in again', run: () => reLogin(accountId) } : undefined,
+  )
+
   api().on('accountsChanged', refresh)
 
   /**

@@ -55,6 +55,14 @@ export const useNotices = defineStore('notices', () => {
   let nextId = 1
   const timers = new Map<number, { left: number; started: number; handle?: ReturnType<typeof setTimeout> }>()
   let paused = false
+  /**
+   * What the person can do about a failure, when there is something (set by the accounts store:
+   * "Sign in again" for an ended session). Such a notice stays until it is done or dismissed.
+   */
+  let remedy: ((error: unknown, accountId: string | undefined) => NoticeAction | undefined) | undefined
+  function setRemedy(find: typeof remedy): void {
+    remedy = find
+  }
 
   function startTimer(id: number): void {
     const timer = timers.get(id)
@@ -132,7 +140,7 @@ export const useNotices = defineStore('notices', () => {
     } catch (error) {
       // Cancelling is the person's own choice: nothing to report.
       if (!options.quiet && !hasCode(error, 'cancelled')) {
-        push('error', sentence(error), { ...where, detail: detailOf(error) })
+        push('error', sentence(error), { ...where, detail: detailOf(error), action: remedy?.(error, options.accountId) })
       }
       throw error
     } finally {
@@ -144,5 +152,5 @@ export const useNotices = defineStore('notices', () => {
     push(level, message, { detail, accountId })
   })
 
-  return { items, push, update, dismiss, clearAccount, pause, resume, track }
+  return { items, push, update, dismiss, clearAccount, pause, resume, track, setRemedy }
 })
