@@ -9,13 +9,6 @@
 import { getServerVersions, removeServerVersions, setServerVersions, type RegistrySnapshot } from '../accounts'
 import type { KnownServers } from '../matrix'
 
-// The bounds accounts.json's validator sets on a kept entry: a server that advertises more is kept
-// cut short rather than making the entry unreadable.
-const MAX_VERSIONS = 256
-const MAX_VERSION_LENGTH = 64
-const MAX_FEATURES = 4096
-const MAX_FEATURE_LENGTH = 255
-
 /** Takes what accounts.json knows into the process; an entry older than a day is not used. */
 export function seedKnownServers(servers: KnownServers, snapshot: RegistrySnapshot): void {
   for (const [baseUrl, record] of Object.entries(snapshot.servers)) {
@@ -31,15 +24,8 @@ export function writeKnownServers(servers: KnownServers, draft: RegistrySnapshot
   for (const [baseUrl, learnt] of fresh) {
     const kept = getServerVersions(draft, baseUrl)
     if (kept && Date.parse(kept.fetchedAt) >= learnt.fetchedAt) continue
-    setServerVersions(draft, baseUrl, {
-      versions: learnt.versions.versions.filter((v) => v.length > 0 && v.length <= MAX_VERSION_LENGTH).slice(0, MAX_VERSIONS),
-      unstableFeatures: Object.fromEntries(
-        Object.entries(learnt.versions.unstableFeatures)
-          .filter(([name]) => name.length > 0 && name.length <= MAX_FEATURE_LENGTH)
-          .slice(0, MAX_FEATURES),
-      ),
-      fetchedAt: new Date(learnt.fetchedAt).toISOString(),
-    })
+    // setServerVersions keeps it within accounts.json's bounds, whatever the server advertised.
+    setServerVersions(draft, baseUrl, { ...learnt.versions, fetchedAt: new Date(learnt.fetchedAt).toISOString() })
   }
   for (const [baseUrl, record] of Object.entries(draft.servers)) {
     const age = servers.now() - Date.parse(record.fetchedAt)
