@@ -69,3 +69,53 @@ describe('plain http:// to a server that is not this computer', () => {
     expect((await h.state()).file).toBeNull()
   })
 })
+
+describe('plain http:// to a server found by its name on the network', () => {
+  const BASE = 'http://chat.example.org:8008'
+
+  /** chat.example.org answered by the test homeserver on loopback (the transport's test resolver). */
+  async function serverOnTheNetwork(): Promise<Harness> {
+    let port = 0
+    h = await startHarness({
+      hs: { wellKnown: null, ...IDPS },
+      service: {
+        matrix: {
+          totalTimeoutMs: 3000,
+          connectTimeoutMs: 1000,
+          resolveForTests: (name) => (name === 'chat.example.org' ? { address: '127.0.0.1', port } : undefined),
+        },
+      },
+    })
+    port = Number(new URL(h.hs.url).port)
+    return h
+  }
+
+  it('refuses a password before it is sent, in one sentence naming the host', async () => {
+    await serverOnTheNetwork()
+    const error = await failure(
+      h.service.addWithPassword({ server: BASE, identifier: { kind: 'user', user: 'alice' }, password: PASSWORDS.alice }),
+    )
+    expect(error.code).toBe('plain-http')
+    expect(error.message).toBe(
+      'Your password would go to chat.example.org:8008 over plain http://, unencrypted, where anyone on the network in between could read it.',
+    )
+    expect(h.hs.requests.filter((r) => r.endpoint === 'login')).toEqual([])
+    expect(JSON.stringify(h.hs.requests)).not.toContain(PASSWORDS.alice)
+  })
+
+  it('refuses single sign-on before the browser opens', async () => {
+    await serverOnTheNetwork()
+    const error = await failure(h.service.beginSso({ server: BASE, idpId: 'oidc' }))
+    expect(error.code).toBe('plain-http')
+    expect(error.message).toMatch(/^The sign-in would finish at chat\.example\.org:8008 over plain http:\/\//)
+    expect(h.browser.opened).toEqual([])
+  })
+
+  it('opens the browser once the person has said yes', async () => {
+    await serverOnTheNetwork()
+    const { requestId, url } = await h.service.beginSso({ server: BASE, idpId: 'oidc', allowPlainHttp: true })
+    expect(h.browser.opened).toEqual([url])
+    expect(url.startsWith(`${BASE}/`)).toBe(true)
+    await h.service.cancelSso({ requestId })
+  })
+})
