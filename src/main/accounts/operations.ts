@@ -119,7 +119,7 @@ export function relabelAccount(draft: RegistrySnapshot, id: string, change: { la
 }
 
 // The two maps of version 2. Keys come from servers (an issuer, a base URL), so they are read with
-// an own-property check and written only when they cannot reach an object's prototype.
+// an own-property check and written as own properties, whatever their name.
 
 /** The OAuth client Latchkey registered at `issuer`, if any (issue 10 §2). */
 export function getOAuthClient(snapshot: RegistrySnapshot, issuer: string): OAuthClientRecord | undefined {
@@ -158,8 +158,8 @@ export function setServerVersions(
   let features = 0
   for (const [name, on] of Object.entries(versions.unstableFeatures)) {
     if (features >= 4096) break
-    if (UNSAFE_KEYS.has(name) || name.length === 0 || name.length > 255 || typeof on !== 'boolean') continue
-    unstableFeatures[name] = on
+    if (name.length === 0 || name.length > 255 || typeof on !== 'boolean') continue
+    defineEntry(unstableFeatures, name, on)
     features++
   }
   const record: ServerVersionsRecord = {
@@ -175,17 +175,18 @@ export function removeServerVersions(draft: RegistrySnapshot, baseUrl: string): 
   if (ownEntry(draft.servers, baseUrl)) delete draft.servers[baseUrl]
 }
 
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-
 function ownEntry<T>(map: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined
 }
 
+/** An own property whatever the key's name: `map[key] = value` with `__proto__` would set the prototype. */
+function defineEntry<T>(map: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
 function setEntry<T>(map: Record<string, T>, key: string, value: T): void {
-  if (UNSAFE_KEYS.has(key) || key === '') {
-    throw new RegistryError('invalid-change', `"${key.slice(0, 64)}" cannot be kept as a name in the account list.`)
-  }
-  map[key] = value
+  if (key === '') throw new RegistryError('invalid-change', 'An empty name cannot be kept in the account list.')
+  defineEntry(map, key, value)
 }
 
 function unknownAccount(id: string): RegistryError {

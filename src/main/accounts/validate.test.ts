@@ -127,18 +127,30 @@ describe('the accounts.json validator', () => {
     expect(JSON.stringify(result.snapshot)).not.toContain('polluted')
   })
 
-  it('refuses __proto__ as a key of a map, setting aside that entry or account only', () => {
-    const devices = JSON.parse('{"__proto__": {"firstSeenAt": "2026-01-02T03:04:05Z"}}') as unknown
+  it('keeps __proto__ and constructor as ordinary keys of a map, never as a prototype', () => {
+    const devices = JSON.parse('{"__proto__": {"firstSeenAt": "2026-01-02T03:04:05Z", "new": true}, "constructor": {"firstSeenAt": "2026-01-02T03:04:05Z"}}') as unknown
     const servers = JSON.parse(
-      '{"__proto__": {"versions": [], "unstableFeatures": {}, "fetchedAt": "2026-01-02T03:04:05Z"}, "https://ok.example": {"versions": ["v1.1"], "unstableFeatures": {}, "fetchedAt": "2026-01-02T03:04:05Z"}}',
+      '{"__proto__": {"versions": ["v1.1"], "unstableFeatures": {"__proto__": true}, "fetchedAt": "2026-01-02T03:04:05Z"}}',
     ) as unknown
+    const result = checked(file([record({ knownDevices: devices })], { servers }))
+    expect(result.issues).toEqual([])
+    const known = result.snapshot.accounts[0]!.knownDevices!
+    expect(Object.keys(known)).toEqual(['__proto__', 'constructor'])
+    expect(Object.getPrototypeOf(known)).toBe(Object.prototype)
+    expect(Object.getPrototypeOf(result.snapshot.servers)).toBe(Object.prototype)
+    expect(Object.keys(result.snapshot.servers)).toEqual(['__proto__'])
+    expect(JSON.parse(JSON.stringify(result.snapshot))).toEqual(JSON.parse(JSON.stringify(file(result.snapshot.accounts, { servers }))))
+    expect(({} as Record<string, unknown>).firstSeenAt).toBeUndefined()
+  })
+
+  it('refuses a map key that is empty or too long, setting aside that entry or account only', () => {
     const good = record()
-    const result = checked(file([good, record({ knownDevices: devices })], { servers }))
+    const servers = { '': { versions: [], unstableFeatures: {}, fetchedAt: '2026-01-02T03:04:05Z' }, 'https://ok.example': { versions: ['v1.1'], unstableFeatures: {}, fetchedAt: '2026-01-02T03:04:05Z' } }
+    const result = checked(file([good, record({ knownDevices: { ['D'.repeat(256)]: { firstSeenAt: '2026-01-02T03:04:05Z' } } })], { servers }))
     expect(result.snapshot.accounts.map((a) => a.id)).toEqual([good.id])
     expect(Object.keys(result.snapshot.servers)).toEqual(['https://ok.example'])
-    expect(Object.getPrototypeOf(result.snapshot.servers)).toBe(Object.prototype)
-    expect(result.dropped).toMatchObject([{ map: 'servers', key: '__proto__' }])
-    expect(describeIssues(result.issues)).toContain('accounts.1.knownDevices.__proto__: is not allowed as a key')
+    expect(result.dropped).toMatchObject([{ map: 'servers', key: '' }])
+    expect(describeIssues(result.issues)).toContain(`accounts.1.knownDevices.${'D'.repeat(64)}: is not allowed as a key`)
   })
 
   it('keeps the first of two accounts with the same id, or the same user on the same device', () => {

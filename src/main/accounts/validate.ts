@@ -8,7 +8,10 @@
  *
  * Nothing from the input is kept by reference: every value is rebuilt from the keys named here
  * (unknown keys are dropped), so a `__proto__` or `constructor` key in the file can neither reach
- * an object's prototype nor survive into the list. Every string has a length bound, checked before
+ * an object's prototype nor survive into the list. The keys of a map (device ids, issuers, base
+ * URLs) are data a server chose: any of them, `__proto__` included, is kept as an ordinary own key
+ * (defined, never assigned), so a hostile server can neither pollute a prototype nor make the list
+ * unwritable by choosing one. Every string has a length bound, checked before
  * any pattern, so a hand-edited (or hostile) file of huge strings costs one comparison per field.
  */
 import {
@@ -69,9 +72,6 @@ const BAD: unique symbol = Symbol('bad')
 type Bad = typeof BAD
 type Check<T> = (value: unknown, path: IssuePath, issues: Issue[]) => T | Bad
 
-/** Keys that must never be written onto an object by name. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-
 function fail(issues: Issue[], path: IssuePath, message: string): Bad {
   issues.push({ path, message })
   return BAD
@@ -83,6 +83,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function hasOwn(object: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key)
+}
+
+/** Sets `key` as an own property whatever its name (`out[key] = value` with `__proto__` would set the prototype). */
+function define<T>(out: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
 }
 
 interface TextRule {
@@ -181,7 +186,7 @@ function object<S extends Shape>(shape: S): Check<Cleaned<S>> {
   }
 }
 
-/** A map from text keys to checked values; `__proto__` and its kind are refused as keys. */
+/** A map from text keys (1 to `keyMax` characters) to checked values. */
 function record<T>(keyMax: number, entry: Check<T>, maxEntries: number): Check<Record<string, T>> {
   return (value, path, issues) => {
     if (!isPlainObject(value)) return fail(issues, path, 'is not an object')
@@ -190,14 +195,14 @@ function record<T>(keyMax: number, entry: Check<T>, maxEntries: number): Check<R
     const out: Record<string, T> = {}
     let bad = false
     for (const key of keys) {
-      if (FORBIDDEN_KEYS.has(key) || key.length === 0 || key.length > keyMax) {
+      if (key.length === 0 || key.length > keyMax) {
         fail(issues, [...path, key.slice(0, 64)], `is not allowed as a key`)
         bad = true
         continue
       }
       const checked = entry(value[key], [...path, key], issues)
       if (checked === BAD) bad = true
-      else out[key] = checked
+      else define(out, key, checked)
     }
     return bad ? BAD : out
   }
@@ -377,13 +382,13 @@ function checkMap<T>(
   for (const key of Object.keys(value)) {
     const own: Issue[] = []
     let checked: T | Bad = BAD
-    if (FORBIDDEN_KEYS.has(key) || key.length === 0 || key.length > keyMax) own.push({ path: [map, key.slice(0, 64)], message: 'is not allowed as a key' })
+    if (key.length === 0 || key.length > keyMax) own.push({ path: [map, key.slice(0, 64)], message: 'is not allowed as a key' })
     else checked = entry(value[key], [map, key], own)
     if (checked === BAD) {
       issues.push(...own)
       dropped.push({ map, key, value: value[key], issues: own })
     } else {
-      out[key] = checked
+      define(out, key, checked)
     }
   }
   return out
