@@ -292,7 +292,14 @@ export const calls = {
       /** Issue 12: echoed in this call's `progress` events, so late ones can be told apart. */
       operationId: z.string().min(1).max(64).optional(),
     }),
-    result: z.object({ signedOut: z.array(z.string()) }),
+    result: z.object({
+      signedOut: z.array(z.string()),
+      /**
+       * Issue 10: on servers that end devices on their account page (OAuth 2.0, MAS), nothing is
+       * signed out here: this page was opened in the browser instead (the device's own, or the list).
+       */
+      openedInBrowser: z.string().optional(),
+    }),
   },
   logout: {
     args: accountRef,

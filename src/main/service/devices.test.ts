@@ -129,13 +129,18 @@ describe('signOutDevices', () => {
     expect(h.hs.devicesOf('carol')).toHaveLength(2)
   })
 
-  it('points to the account page on servers that manage devices on the web (MAS)', async () => {
+  it('opens the device’s page on the account page instead, on servers that manage devices on the web (MAS)', async () => {
     h = await startHarness({ hs: { mas: true } })
     const alice = await h.addAlice()
-    h.hs.addDevices('alice', 1)
-    const other = h.hs.devicesOf('alice').find((d) => d.deviceId !== alice.deviceId)!.deviceId
-    const error = await failure(h.service.signOutDevices({ accountId: alice.id, deviceIds: [other], auth: aliceAuth }))
-    expect(error.code).toBe('unsupported')
+    h.hs.addDevices('alice', 2)
+    const others = h.hs.devicesOf('alice').filter((d) => d.deviceId !== alice.deviceId).map((d) => d.deviceId)
+    const one = await h.service.signOutDevices({ accountId: alice.id, deviceIds: [others[0]!], auth: aliceAuth })
+    expect(one).toEqual({ signedOut: [], openedInBrowser: `${h.hs.url}/account/?action=org.matrix.device_delete&device_id=${others[0]}` })
+    const both = await h.service.signOutDevices({ accountId: alice.id, deviceIds: others })
+    expect(both.openedInBrowser).toBe(`${h.hs.url}/account/?action=org.matrix.devices_list`)
+    expect(h.browser.opened).toEqual([one.openedInBrowser, both.openedInBrowser])
+    expect(h.hs.requests.some((r) => r.endpoint === 'deleteDevices' || r.endpoint === 'deleteDevice')).toBe(false)
+    expect(h.hs.devicesOf('alice')).toHaveLength(3)
   })
 
   it('tells how far it got when the server fails half-way', async () => {

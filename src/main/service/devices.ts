@@ -5,7 +5,7 @@
  * on one request, as Synapse does by default). A browser confirmation cannot be reused that way,
  * so with SSO the batch goes in a single request and the person confirms once.
  */
-import { hostOf, type MatrixClient } from '../matrix'
+import { accountManagementUrl, hostOf, type MatrixClient } from '../matrix'
 import type { AccountRecord } from '../accounts'
 import type { CallArgs, CallResult, Device } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
@@ -41,6 +41,20 @@ export async function signOutDevices(ctx: ServiceContext, args: CallArgs<'signOu
       code: 'invalid-argument',
       message: `${record.deviceId} is the session Latchkey itself uses for ${record.userId}; sign it out with Log out instead. Nothing was signed out.`,
     })
+  }
+  const page = accountPageFor(record, ids)
+  if (page !== null) {
+    // Such servers end devices on their own page (spec: OAuth 2.0 aware clients MUST deep link):
+    // the person does it there, and the list is read again when they come back.
+    if (page === undefined) {
+      throw new ContractError({ code: 'unsupported', message: `${record.serverName} signs devices out on its own account page; open it from the server's website.` })
+    }
+    try {
+      await ctx.openExternal(page)
+    } catch {
+      throw new ContractError({ code: 'internal', message: 'Latchkey could not open your browser at the account page.' })
+    }
+    return { signedOut: [], openedInBrowser: page }
   }
   const client = await ctx.pool.client(record)
   const total = ids.length
@@ -87,4 +101,17 @@ export async function signOutDevices(ctx: ServiceContext, args: CallArgs<'signOu
  */
 async function refreshList(ctx: ServiceContext, record: AccountRecord, client: MatrixClient): Promise<Device[]> {
   return (await lookAtDevices(ctx, record, client)).devices
+}
+
+/**
+ * The account page to open instead of signing devices out here: the device's own page for one
+ * (org.matrix.device_delete), the device list for several; undefined when the account is such but
+ * has no page on record; null for accounts whose server signs devices out through the client API.
+ */
+function accountPageFor(record: AccountRecord, ids: readonly string[]): string | undefined | null {
+  if (record.authApi !== 'oauth' && !record.accountManagement) return null
+  const page = record.accountManagement
+  if (!page) return undefined
+  const metadata = { accountManagementUri: page.url, ...(page.actions.length > 0 ? { accountManagementActionsSupported: page.actions } : {}) }
+  return ids.length === 1 ? accountManagementUrl(metadata, 'org.matrix.device_delete', ids[0]) : accountManagementUrl(metadata, 'org.matrix.devices_list')
 }

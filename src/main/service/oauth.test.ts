@@ -128,6 +128,21 @@ describe('OAuth 2.0 accounts', () => {
     expect(await h.secrets.get(secretKey(account.userId, account.deviceId))).toBeNull()
   })
 
+  it('signs another device out through its device_delete page on the account page: the device is gone when the person comes back', async () => {
+    h = await startHarness({ hs: { oauth: true } })
+    const { account } = await addWithOAuth(h)
+    h.hs.addDevices('alice', 1)
+    const other = h.hs.devicesOf('alice').find((d) => d.deviceId !== account.deviceId)!.deviceId
+    const result = await h.service.signOutDevices({ accountId: account.id, deviceIds: [other] })
+    expect(result.signedOut).toEqual([])
+    expect(result.openedInBrowser).toBe(`${h.hs.url}/account/?action=org.matrix.device_delete&device_id=${other}`)
+    expect(h.browser.opened.at(-1)).toBe(result.openedInBrowser)
+    const page = await browse(result.openedInBrowser!, { fields: ALICE })
+    expect(page.text).toContain(`The device ${other} is signed out`)
+    const devices = await h.service.listDevices({ accountId: account.id })
+    expect(devices.map((d) => d.deviceId)).not.toContain(other)
+  })
+
   it('opens the account page for "sign out everywhere", and says why', async () => {
     h = await startHarness({ hs: { oauth: true } })
     const { account } = await addWithOAuth(h)

@@ -126,7 +126,17 @@ export async function addWithPassword(ctx: ServiceContext, args: CallArgs<'addWi
       { login: 'password', server: found.serverName },
     ),
   )
-  return addSession(ctx, client, credentials, { signInMethod: 'password', trustServer: args.trustServer, checkedBefore })
+  return addSession(ctx, client, credentials, { signInMethod: 'password', trustServer: args.trustServer, checkedBefore, ...compatibilityOrigin(found) })
+}
+
+/**
+ * A legacy session on a server whose accounts are managed on its OAuth 2.0 account page (MAS's
+ * compatibility layer): the page is recorded, so devices are signed out there (issue 10 §5).
+ */
+export function compatibilityOrigin(found: MatrixDiscovery): SessionOrigin {
+  const url = found.oauth.metadata?.accountManagementUri ?? found.oauth.accountManagementUrl
+  if (!found.oauth.offered || url === undefined) return {}
+  return { accountManagement: { url, actions: found.oauth.accountManagementActions ?? [] } }
 }
 
 export async function addWithLoginToken(ctx: ServiceContext, args: CallArgs<'addWithLoginToken'>): Promise<Account> {

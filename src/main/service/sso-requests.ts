@@ -15,7 +15,7 @@ import { ContractError } from '../../shared/errors'
 import { freshClient, recordOf, type ServiceContext } from './context'
 import { mapErrors, toContractError, type ErrorContext } from './errors'
 import { refusePlainHttp, refuseSwitchToPlainHttp } from './plain-http'
-import { addSession, discoverServer, replaceSession, versionsOf, type SessionOrigin } from './sign-in'
+import { addSession, compatibilityOrigin, discoverServer, replaceSession, versionsOf, type SessionOrigin } from './sign-in'
 
 interface SsoRequest {
   signIn: Pick<PendingSsoSignIn, 'url' | 'cancel' | 'closed'>
@@ -64,7 +64,7 @@ export class SsoRequests {
           const options = { signInMethod: 'sso', trustServer: args.trustServer } as const
           kept = record
             ? await replaceSession(ctx, await recordOf(ctx, record.id), client, credentials, options)
-            : await addSession(ctx, client, credentials, options)
+            : await addSession(ctx, client, credentials, { ...options, ...compatibilityOrigin(found) })
         },
         describeFailure: (error) => toContractError(error, context).message,
       }),

@@ -373,6 +373,13 @@ export const useAccounts = defineStore('accounts', () => {
   async function logoutAll(accountId: string, deviceCount?: number): Promise<void> {
     const account = list.value.find((a) => a.id === accountId)
     if (!account) return
+    if (account.authApi === 'oauth') {
+      // Its server ends sessions on its own page: main opens it and says why (no confirmation here).
+      await api()
+        .logoutAll({ accountId })
+        .catch((failure: unknown) => notices.push('info', sentence(failure), { accountId }))
+      return
+    }
     const devices =
       deviceCount === undefined
         ? 'every device'

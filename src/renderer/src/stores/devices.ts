@@ -77,6 +77,7 @@ export const useDevices = defineStore('devices', () => {
   async function signOut(account: Account, deviceIds: string[]): Promise<string[]> {
     const accountId = account.id
     const what = plural(deviceIds.length, 'device')
+    if (account.authApi === 'oauth') return signOutInBrowser(account, deviceIds)
     const ok = await prompts.confirm({
       title: `Sign out ${what}?`,
       body: [
@@ -92,13 +93,17 @@ export const useDevices = defineStore('devices', () => {
     running.add(operationId)
     progress.value = { operationId, accountId, done: 0, total: deviceIds.length }
     try {
-      const { signedOut } = await notices.track(`Signing out ${what}…`, () =>
+      const { signedOut, openedInBrowser } = await notices.track(`Signing out ${what}…`, () =>
         withUia(
           { title: 'Confirm it is you', reason: `To sign out ${what}, confirm it is you.`, userId: account.userId },
           (auth) => api().signOutDevices(auth ? { accountId, deviceIds, auth, operationId } : { accountId, deviceIds, operationId }),
         ),
         { accountId },
       )
+      if (openedInBrowser) {
+        browserOpened(account)
+        return []
+      }
       const gone = new Set(signedOut)
       const list = byAccount.value[accountId]
       if (list) set(accountId, list.filter((d) => !gone.has(d.deviceId)))
@@ -110,6 +115,30 @@ export const useDevices = defineStore('devices', () => {
       running.delete(operationId)
       if (progress.value?.operationId === operationId) progress.value = null
     }
+  }
+
+  /**
+   * Servers with their own account page (OAuth 2.0, MAS) sign devices out there: main opens the
+   * device's page (or the list) in the browser, and the list is read again when the person comes
+   * back to Latchkey.
+   */
+  async function signOutInBrowser(account: Account, deviceIds: string[]): Promise<string[]> {
+    try {
+      const { openedInBrowser } = await notices.track(`Opening ${account.serverName}'s account page…`, () => api().signOutDevices({ accountId: account.id, deviceIds }), {
+        accountId: account.id,
+      })
+      if (openedInBrowser) browserOpened(account)
+    } catch {
+      // The notice says why.
+    }
+    return []
+  }
+
+  function browserOpened(account: Account): void {
+    notices.push('info', `${account.serverName} signs devices out on its own page, now open in your browser. Finish there; the list updates when you come back.`, {
+      accountId: account.id,
+    })
+    window.addEventListener('focus', () => void load(account.id), { once: true })
   }
 
   /** "“Phone”, “Laptop” and 3 more" — enough for the person to recognise the batch. */
