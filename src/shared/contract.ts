@@ -341,6 +341,7 @@ export const calls = {
       /** The person asks for a new account on the server (prompt=create). */
       create: z.boolean().optional(),
       allowPlainHttp,
+      trustServer,
     }),
     result: z.object({ requestId: id, url: z.string() }),
   },
@@ -353,6 +354,7 @@ export const calls = {
       server: z.string().trim().min(1).max(2048),
       accountId: id.optional(),
       allowPlainHttp,
+      trustServer,
     }),
     result: z.object({
       requestId: id,

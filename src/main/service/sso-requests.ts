@@ -118,8 +118,8 @@ export class SsoRequests {
           signal: ctx.closing,
           keep: async (credentials) => {
             kept = record
-              ? await replaceSession(ctx, await recordOf(ctx, record.id), client, credentials, origin)
-              : await addSession(ctx, client, credentials, origin)
+              ? await replaceSession(ctx, await recordOf(ctx, record.id), client, credentials, { ...origin, trustServer: args.trustServer })
+              : await addSession(ctx, client, credentials, { ...origin, trustServer: args.trustServer })
           },
           describeFailure: (error) => toContractError(error, context).message,
         }),
@@ -174,8 +174,8 @@ export class SsoRequests {
     const outcome = mapErrors(async () => {
       const credentials = await run
       return record
-        ? replaceSession(ctx, await recordOf(ctx, record.id), client, credentials, origin)
-        : addSession(ctx, client, credentials, origin)
+        ? replaceSession(ctx, await recordOf(ctx, record.id), client, credentials, { ...origin, trustServer: args.trustServer })
+        : addSession(ctx, client, credentials, { ...origin, trustServer: args.trustServer })
     }, context)
     outcome.catch(() => {})
     const prompt = await mapErrors(() => Promise.race([shown, run.then(() => shown)]), context)
