@@ -201,13 +201,12 @@ describe('reading and writing the account list', () => {
     expect((await readdir(dir)).sort()).toEqual(['accounts.json'])
   })
 
-  it('writes 200 accounts one after another in well under a few seconds', async () => {
+  // How long this takes is a figure for the bench, not a test: a loaded machine would make it flaky.
+  it('keeps every one of 200 accounts written one after another', async () => {
     const registry = new AccountRegistry({ dir })
-    const started = performance.now()
-    for (let i = 0; i < 200; i++) await registry.update((draft) => addAccount(draft, newAccountInput()))
-    const elapsed = performance.now() - started
-    expect((await registry.read()).accounts).toHaveLength(200)
-    expect(elapsed).toBeLessThan(5000)
+    const written: string[] = []
+    for (let i = 0; i < 200; i++) written.push((await registry.update((draft) => addAccount(draft, newAccountInput()))).result.id)
+    expect((await registry.read()).accounts.map((a) => a.id)).toEqual(written)
   })
 })
 
