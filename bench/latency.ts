@@ -126,6 +126,10 @@ try {
   const coldConnections = proxy.connections
   row('checkAll, cold', service.cold, coldConnections, '≤ 3.3')
   row('checkAll, warm', median(service.warm.slice(1)), 0, '≤ 1.3')
+  // The same with no delay: the local part (files, keychain, the machine's own load).
+  proxy.oneWayMs = 0
+  const serviceLocal = await child('service', env)
+  proxy.oneWayMs = RTT / 2
 
   // Beyond its start: `check` against `accounts` (same start, no network, no keychain), interleaved.
   const checks: number[] = []
@@ -140,6 +144,12 @@ try {
     checks.push(run.ms)
   }
   row('latchkey check, beyond start', median(checks) - median(starts), cliConnections, '≤ 2.5')
+  // The same with no delay: what of it is local work (keychain, files, modules) rather than distance.
+  proxy.oneWayMs = 0
+  const local: number[] = []
+  for (let i = 0; i < CLI_RUNS; i++) local.push((await timeProcess([cli, 'check'], env)).ms)
+  const localBeyondStart = median(local) - median(starts)
+  proxy.oneWayMs = RTT / 2
 
   console.log(`latency: ${ACCOUNTS} accounts on ${HOSTS} hosts, ${RTT} ms round trip (a new connection costs one more), private keyring`)
   console.log(`  ${'what'.padEnd(30)} ${'ms'.padStart(8)} ${'× RTT'.padStart(7)} ${'new conns'.padStart(10)}   target`)
@@ -148,6 +158,8 @@ try {
   }
   console.log('  (warm: median of the rounds after the first warm one; fetch opens more connections on its second round)')
   console.log(`  (latchkey check took ${median(checks).toFixed(0)} ms in all; latchkey accounts, its start, ${median(starts).toFixed(0)} ms; medians of ${CLI_RUNS})`)
+  console.log(`  (with no delay at all: checkAll cold ${serviceLocal.cold.toFixed(0)} ms, warm ${median(serviceLocal.warm.slice(1)).toFixed(0)} ms — the local part of the figures above)`)
+  console.log(`  (latchkey check with no delay: ${localBeyondStart.toFixed(0)} ms beyond its start, the local part; the distance added ${((median(checks) - median(local)) / RTT).toFixed(2)} × RTT)`)
 } finally {
   rmSync(cliDir, { recursive: true, force: true })
   await proxy.close()
