@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startHarness, type Harness } from '../../../test/service/harness'
+import { PASSWORDS, startHarness, type Harness } from '../../../test/service/harness'
 import { MemorySecretStore, type StoredSecret } from '../accounts'
 import { createSessionService, type SessionService } from './index'
 
@@ -101,6 +101,32 @@ describe('checkAll in about one round trip', () => {
     await (await anotherProcess()).checkAll(undefined)
     expect(versionRequests()).toBe(1)
     expect(Date.parse((await keptServers())[h.hs.url]!.fetchedAt)).toBeGreaterThan(Date.now() - 60_000)
+  })
+
+  it('notices a server that changed at the next sign-in: the kept versions are replaced', async () => {
+    h = await startHarness()
+    await h.addAlice()
+    const hourOld = new Date(Date.now() - 60 * 60_000).toISOString()
+    await editServers((servers) => {
+      for (const entry of Object.values(servers)) Object.assign(entry, { versions: ['r0.6.1'], fetchedAt: hourOld })
+    })
+    await (await anotherProcess()).addWithPassword({ server: h.hs.url, identifier: { kind: 'user', user: 'alice' }, password: PASSWORDS.alice })
+    expect((await keptServers())[h.hs.url]?.versions).toContain('v1.1')
+  })
+
+  it('learns the versions again when the server does not recognise a path they chose, and the check still answers', async () => {
+    h = await startHarness()
+    await h.addAlice()
+    const hourOld = new Date(Date.now() - 60 * 60_000).toISOString()
+    // Kept versions that no longer hold: they choose r0 paths, which this server does not serve.
+    await editServers((servers) => {
+      for (const entry of Object.values(servers)) Object.assign(entry, { versions: ['r0.6.1'], fetchedAt: hourOld })
+    })
+    h.hs.clearRequests()
+    expect((await (await anotherProcess()).checkAll(undefined)).accounts[0]?.status).toBe('active')
+    expect(h.hs.requests.filter((r) => r.status === 404 && r.path.startsWith('/_matrix/client/r0/'))).toHaveLength(1)
+    expect(versionRequests()).toBe(1)
+    expect((await keptServers())[h.hs.url]?.versions).toContain('v1.1')
   })
 
   it('reads each account’s secret from the keychain once per process', async () => {
