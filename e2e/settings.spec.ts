@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -15,9 +16,11 @@ test('the theme chosen in Settings is kept in settings.json and comes back after
   await openSettings(page)
   const settings = dialog(page, 'Settings')
   await expect(settings.getByRole('radio', { name: 'Same as the system' })).toBeChecked()
+  const { violations } = await new AxeBuilder({ page }).analyze()
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([])
   await settings.getByRole('radio', { name: 'Dark' }).check()
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
-  await expect.poll(async () => JSON.parse(await readFile(join(app.dataDir, 'settings.json'), 'utf8')).theme).toBe('dark')
+  await expect.poll(async () => JSON.parse(await readFile(join(app.dataDir, 'settings.json'), 'utf8').catch(() => '{}')).theme).toBe('dark')
   const saved = JSON.parse(await readFile(join(app.dataDir, 'settings.json'), 'utf8'))
   expect(saved).toEqual({ version: 1, theme: 'dark', publishClientInformation: true, newDeviceCheckMinutes: 15 })
   await settings.getByRole('button', { name: 'Done' }).click()
