@@ -44,6 +44,14 @@ describe('the account switcher', () => {
     expect(rows[0]!.attributes('aria-current')).toBe('true')
   })
 
+  it('shows the homeserver beside the user id of an account whose own server does not vouch for it, there and in its view', async () => {
+    const carol = makeAccount({ userId: '@carol:example.org', displayName: 'Carol', order: 2, servedBy: 'chat.example.net' })
+    const app = await mountApp(makeDevices(1), makeSnapshot([carol, alice], carol.id))
+    const uids = app.findAll('nav .account .uid').map((u) => u.text())
+    expect(uids).toEqual(['@alice:example.org', '@carol:example.org (served by chat.example.net)'])
+    expect(app.find('.view .header').text()).toContain('@carol:example.org (served by chat.example.net)')
+  })
+
   it('switches account with Ctrl+2', async () => {
     const app = await mountApp()
     window.dispatchEvent(new KeyboardEvent('keydown', { key: '2', ctrlKey: true }))
@@ -264,6 +272,7 @@ describe('adding an account', () => {
     await app.find('dialog form').trigger('submit')
     await flushPromises()
     expect(app.find('dialog').text()).toContain('Continue with GitHub')
+    expect(app.find('label[for="password-input"]').text()).toBe('Password (sent to matrix.example.org)')
     await app.find('#username-input').setValue('alice')
     await app.find('#password-input').setValue('nope')
     await (app.find('#password-input').element as HTMLInputElement).form!.dispatchEvent(new Event('submit'))

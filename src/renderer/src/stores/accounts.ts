@@ -4,6 +4,7 @@ import type { Account, AccountsSnapshot, Discovery, UserIdentifier } from '../..
 import { ContractError } from '../../../shared/errors'
 import { api } from '../api'
 import { detailOf, hasCode, sentence } from '../lib/errors'
+import { hostOfUrl } from '../lib/host'
 import { useNotices } from './notices'
 import { usePrompts } from './prompts'
 
@@ -16,6 +17,14 @@ export interface SsoPending {
 /** A short name for an account in sentences: its display name, else its user id. */
 export function accountName(account: Account): string {
   return account.displayName || account.userId
+}
+
+/**
+ * The user id as every place shows it: with the homeserver's host beside it when the person
+ * accepted a homeserver the user id's own server does not vouch for (issue 9 §2).
+ */
+export function userIdLine(account: Account): string {
+  return account.servedBy ? `${account.userId} (served by ${account.servedBy})` : account.userId
 }
 
 /**
@@ -208,9 +217,38 @@ export const useAccounts = defineStore('accounts', () => {
     }
   }
 
+  /**
+   * issue 9 §2: a sign-in whose user id's own server does not vouch for the homeserver answers
+   * `trust-required` with the host in question; nothing is kept. The person reads who would hold
+   * the account and chooses; only a yes makes the call again, accepting that one host.
+   */
+  async function withTrustConsent<T>(call: (trust: { trustServer?: string }) => Promise<T>): Promise<T> {
+    try {
+      return await call({})
+    } catch (failure) {
+      if (!hasCode(failure, 'trust-required') || !failure.trust) throw failure
+      const { host, userId, serverName } = failure.trust
+      const ok = await prompts.confirm({
+        title: `Trust ${host}?`,
+        body: [
+          `${userId} is served by ${host}, which ${serverName} does not vouch for.`,
+          `Any server can call an account ${userId}. Go on only if you know that ${host} really holds your ${serverName} account; Latchkey will then show ${host} beside it.`,
+        ],
+        confirmLabel: `Trust ${host}`,
+        danger: true,
+      })
+      if (!ok) throw new ContractError({ code: 'cancelled', message: `Nothing was kept: you chose not to trust ${host}.` })
+      return call({ trustServer: host })
+    }
+  }
+
   async function addWithPassword(server: string, identifier: UserIdentifier, password: string): Promise<Account> {
     const account = await withPlainHttpConsent((allow) =>
-      notices.track(`Signing in to ${server}…`, () => api().addWithPassword({ server, identifier, password, ...allow }), { quiet: true }),
+      withTrustConsent((trust) =>
+        notices.track(`Signing in to ${server}…`, () => api().addWithPassword({ server, identifier, password, ...allow, ...trust }), {
+          quiet: true,
+        }),
+      ),
     )
     return added(account)
   }
@@ -218,7 +256,9 @@ export const useAccounts = defineStore('accounts', () => {
   async function addWithLoginToken(payload: string, server?: string): Promise<Account> {
     const args = server ? { payload, server } : { payload }
     const account = await withPlainHttpConsent((allow) =>
-      notices.track('Signing in with the login token…', () => api().addWithLoginToken({ ...args, ...allow }), { quiet: true }),
+      withTrustConsent((trust) =>
+        notices.track('Signing in with the login token…', () => api().addWithLoginToken({ ...args, ...allow, ...trust }), { quiet: true }),
+      ),
     )
     return added(account)
   }
@@ -231,10 +271,10 @@ export const useAccounts = defineStore('accounts', () => {
     const args: { server: string; idpId?: string; accountId?: string } = { server }
     if (idpId) args.idpId = idpId
     if (accountId) args.accountId = accountId
-    const account = await withPlainHttpConsent((allow) => notices.track(
+    const account = await withPlainHttpConsent((allow) => withTrustConsent((trust) => notices.track(
       'Waiting for you to finish signing in in your browser…',
       async () => {
-        const { requestId, url } = await api().beginSso({ ...args, ...allow })
+        const { requestId, url } = await api().beginSso({ ...args, ...allow, ...trust })
         sso.value = { requestId, url, server }
         try {
           return await api().completeSso({ requestId })
@@ -243,7 +283,7 @@ export const useAccounts = defineStore('accounts', () => {
         }
       },
       { quiet: true },
-    ))
+    )))
     return added(account)
   }
 
@@ -310,6 +350,7 @@ export const useAccounts = defineStore('accounts', () => {
         title: 'Sign in again',
         reason: `Your session on ${account.serverName} ended. Sign in again to keep using this device (${account.deviceId}).`,
         userId: account.userId,
+        host: hostOfUrl(account.homeserverUrl),
         stages,
         submitLabel: 'Sign in',
         ...(error ? { error } : {}),
@@ -321,9 +362,13 @@ export const useAccounts = defineStore('accounts', () => {
         } else {
           replace(
             await withPlainHttpConsent((allow) =>
-              notices.track(`Signing in to ${account.serverName}…`, () => api().reLogin({ accountId, password: auth.password, ...allow }), {
-                quiet: true,
-              }),
+              withTrustConsent((trust) =>
+                notices.track(
+                  `Signing in to ${account.serverName}…`,
+                  () => api().reLogin({ accountId, password: auth.password, ...allow, ...trust }),
+                  { quiet: true },
+                ),
+              ),
             ),
           )
           notices.push('info', `Signed in again as ${account.userId}.`)

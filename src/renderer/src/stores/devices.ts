@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { Account, Device } from '../../../shared/contract'
 import { api } from '../api'
+import { hostOfUrl } from '../lib/host'
 import { useNotices } from './notices'
 import { usePrompts } from './prompts'
 import { withUia } from './uia'
@@ -95,7 +96,7 @@ export const useDevices = defineStore('devices', () => {
     try {
       const { signedOut, openedInBrowser } = await notices.track(`Signing out ${what}…`, () =>
         withUia(
-          { title: 'Confirm it is you', reason: `To sign out ${what}, confirm it is you.`, userId: account.userId },
+          { title: 'Confirm it is you', reason: `To sign out ${what}, confirm it is you.`, userId: account.userId, host: hostOfUrl(account.homeserverUrl) },
           (auth) => api().signOutDevices(auth ? { accountId, deviceIds, auth, operationId } : { accountId, deviceIds, operationId }),
         ),
         { accountId },

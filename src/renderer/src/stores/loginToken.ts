@@ -3,6 +3,7 @@ import { ref } from 'vue'
 import type { LoginToken } from '../../../shared/contract'
 import { api } from '../api'
 import { hasCode, sentence } from '../lib/errors'
+import { hostOfUrl } from '../lib/host'
 import { useNotices } from './notices'
 import { withUia } from './uia'
 
@@ -37,14 +38,19 @@ export const useLoginToken = defineStore('loginToken', () => {
     states.value = { ...states.value, [accountId]: state }
   }
 
-  async function generate(accountId: string, userId: string): Promise<void> {
+  async function generate(accountId: string, userId: string, homeserverUrl?: string): Promise<void> {
     busy.value = { ...busy.value, [accountId]: true }
     try {
       const token = await notices.track(
         'Making a login token…',
         () =>
           withUia(
-            { title: 'Confirm it is you', reason: 'To make a login token for another device, confirm it is you.', userId },
+            {
+              title: 'Confirm it is you',
+              reason: 'To make a login token for another device, confirm it is you.',
+              userId,
+              ...(homeserverUrl === undefined ? {} : { host: hostOfUrl(homeserverUrl) }),
+            },
             (auth) => api().generateLoginToken(auth ? { accountId, auth } : { accountId }),
           ),
         { quiet: true },

@@ -18,6 +18,8 @@ export interface AuthRequest {
   /** Why the server asks, e.g. "To sign out 2 devices, confirm it is you." */
   reason: string
   userId: string
+  /** Where a password typed here is sent (the account's homeserver host), named beside the field. */
+  host?: string
   /** The UIA stages the server accepts (m.login.password, m.login.sso). */
   stages: string[]
   /** A sentence from a failed attempt, shown next to the password field. */

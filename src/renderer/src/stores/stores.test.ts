@@ -95,6 +95,40 @@ describe('the accounts store', () => {
   })
 })
 
+describe('a homeserver the account\'s own server does not vouch for (issue 9 §2)', () => {
+  const trust = { userId: '@alice:example.org', serverName: 'example.org', host: 'chat.example.net' }
+  const question = () =>
+    new ContractError({ code: 'trust-required', message: '@alice:example.org is served by chat.example.net, which example.org does not vouch for.', trust })
+
+  it('asks the person, naming both, and signs in again accepting only that host', async () => {
+    const account = makeAccount({ userId: '@alice:example.org', servedBy: 'chat.example.net' })
+    setup({
+      addWithPassword: (args) => {
+        if (args.trustServer !== 'chat.example.net') throw question()
+        return account
+      },
+      setActive: () => makeSnapshot([account], account.id),
+    })
+    const asked = answerPrompts([true])
+    const added = await useAccounts().addWithPassword('https://chat.example.net', { kind: 'user', user: 'alice' }, 'pw')
+    expect(asked).toEqual(['confirm: Trust chat.example.net?'])
+    expect(fake.callsOf('addWithPassword').map((c) => c.trustServer)).toEqual([undefined, 'chat.example.net'])
+    expect(added.servedBy).toBe('chat.example.net')
+  })
+
+  it('keeps nothing when the person says no', async () => {
+    setup({
+      addWithLoginToken: () => {
+        throw question()
+      },
+    })
+    answerPrompts([false])
+    const error = await useAccounts().addWithLoginToken('latchkey://login?…').catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'cancelled' })
+    expect(fake.callsOf('addWithLoginToken')).toHaveLength(1)
+  })
+})
+
 describe('signing devices out', () => {
   beforeEach(() => setup())
 

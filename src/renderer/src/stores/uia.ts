@@ -7,6 +7,8 @@ export interface UiaContext {
   title: string
   reason: string
   userId: string
+  /** Where the password goes (the account's homeserver host). */
+  host?: string
 }
 
 /**
