@@ -36,6 +36,29 @@ describe('text a server chooses', () => {
     }
   })
 
+  it('refuses a login answer whose device id could not be kept, and ignores a base URL too long to keep', () => {
+    for (const device_id of ['D'.repeat(256), 'DEV\u001bICE']) {
+      const e = read(endpoints.login, answer(200, { user_id: '@a:example.org', access_token: 'tok_secret', device_id }))
+      expect((e as MatrixError).kind).toBe('malformed')
+    }
+    const long = read(
+      endpoints.login,
+      answer(200, {
+        user_id: '@a:example.org',
+        access_token: 'tok_secret',
+        device_id: 'ABC',
+        well_known: { 'm.homeserver': { base_url: `https://example.org/${'p'.repeat(3000)}` } },
+      }),
+    )
+    expect(long).toMatchObject({ deviceId: 'ABC' })
+    expect((long as { wellKnownBaseUrl?: string }).wellKnownBaseUrl).toBeUndefined()
+  })
+
+  it('ignores an avatar address too long to keep', () => {
+    const profile = read(endpoints.profile, answer(200, { displayname: 'A\u0007lice', avatar_url: `mxc://example.org/${'a'.repeat(3000)}` }))
+    expect(profile).toEqual({ displayName: 'A lice' })
+  })
+
   it('cleans and bounds device names, addresses and user agents', () => {
     const devices = read(
       endpoints.devices,

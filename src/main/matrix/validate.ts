@@ -147,6 +147,16 @@ export const userId: Check<string> = (value, path) => {
   return s
 }
 
+/** A device id Latchkey keeps (accounts.json, the keychain key): at most 255 characters, printable. */
+export const deviceId: Check<string> = (value, path) => {
+  const s = nonEmptyString(value, path)
+  // eslint-disable-next-line no-control-regex
+  if (s.length > 255 || /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(s)) {
+    throw new ShapeError(path, 'expected a device id of at most 255 characters without control characters')
+  }
+  return s
+}
+
 /**
  * Text a server chose for people to read (a device's name, its last IP, a display name): printable
  * and at most `max` characters from here on, so no screen or terminal meets control characters and

@@ -1,5 +1,5 @@
 import { defineEndpoint, r0AndV3, SPEC } from '../endpoint'
-import { count, jsonObject, nonEmptyString, object, optional, userId } from '../validate'
+import { count, deviceId, jsonObject, nonEmptyString, object, optional, userId } from '../validate'
 
 export type UserIdentifier =
   | { kind: 'user'; user: string }
@@ -48,6 +48,9 @@ function legacyIdentifierFields(id: UserIdentifier): Record<string, unknown> {
   return {}
 }
 
+/** Longer base URLs are not followed: the account list keeps at most this many characters. */
+const MAX_BASE_URL = 2048
+
 /** Authenticates the user, and issues an access token they can use to authorise themself in subsequent requests. */
 export const login = defineEndpoint({
   name: 'login',
@@ -85,7 +88,7 @@ export const login = defineEndpoint({
       const r = object({
         user_id: userId,
         access_token: nonEmptyString,
-        device_id: nonEmptyString,
+        device_id: deviceId,
         refresh_token: optional(nonEmptyString),
         expires_in_ms: optional(count),
         well_known: optional(jsonObject),
@@ -97,7 +100,7 @@ export const login = defineEndpoint({
       const hs = r.well_known?.['m.homeserver']
       if (typeof hs === 'object' && hs !== null && !Array.isArray(hs)) {
         const base = (hs as Record<string, unknown>).base_url
-        if (typeof base === 'string' && URL.canParse(base)) out.wellKnownBaseUrl = base
+        if (typeof base === 'string' && base.length <= MAX_BASE_URL && URL.canParse(base)) out.wellKnownBaseUrl = base
       }
       return out
     },

@@ -30,7 +30,7 @@ export const profile = defineEndpoint({
       const r = object({ displayname: optional(anything), avatar_url: optional(anything), 'm.tz': optional(anything) })(body, '')
       const out: Profile = {}
       if (typeof r.displayname === 'string') out.displayName = serverText(r.displayname, [], 255)
-      if (typeof r.avatar_url === 'string' && r.avatar_url.startsWith('mxc://')) out.avatarUrl = r.avatar_url
+      if (typeof r.avatar_url === 'string' && r.avatar_url.startsWith('mxc://') && r.avatar_url.length <= 2048) out.avatarUrl = r.avatar_url
       if (typeof r['m.tz'] === 'string') out.timeZone = r['m.tz']
       return out
     },
