@@ -11,7 +11,7 @@ import { MemorySecretStore } from '../src/main/accounts/secrets'
 import { createSessionService } from '../src/main/service/index'
 import { bindContract, checkEvent } from '../src/shared/bind'
 import { CALL_NAMES } from '../src/shared/channels'
-import { startHomeserver, type TestHomeserver } from '../test/homeserver/index'
+import { startHomeserver, type HomeserverOptions, type TestHomeserver } from '../test/homeserver/index'
 import { installBridge } from './support/bridge'
 import { NO_ELECTRON, electronBinary } from './support/electron'
 import { serveRenderer, type StaticServer } from './support/staticServer'
@@ -20,6 +20,8 @@ export type Driver = 'chromium' | 'electron'
 
 export interface DriverOptions {
   driver: Driver
+  /** How the test homeserver runs (e.g. `{ oauth: true }` for its OAuth 2.0 mode); set per spec with test.use. */
+  homeserverOptions: Omit<HomeserverOptions, 'users'>
 }
 
 export interface Latchkey {
@@ -243,6 +245,8 @@ function issuedSessionTokens(homeserver: TestHomeserver): string[] {
       if (typeof value === 'string' && value.length > 0) tokens.add(value)
     }
   }
+  // OAuth 2.0 mode: the issuer hands out the session tokens.
+  for (const token of homeserver.oauth?.issuedTokens() ?? []) tokens.add(token)
   return [...tokens]
 }
 
@@ -286,8 +290,10 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
   ],
 
   // eslint-disable-next-line no-empty-pattern
-  homeserver: async ({}, use) => {
-    const homeserver = await startHomeserver({ users: USERS })
+  homeserverOptions: [{}, { option: true }],
+
+  homeserver: async ({ homeserverOptions }, use) => {
+    const homeserver = await startHomeserver({ users: USERS, ...homeserverOptions })
     await use(homeserver)
     await homeserver.close()
   },

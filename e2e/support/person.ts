@@ -109,3 +109,40 @@ export async function signInWithSso(
 export async function backToLatchkey(page: Page): Promise<void> {
   await page.bringToFront()
 }
+
+/**
+ * Adds an account through "Continue with <server>": the server's own sign-in page (OAuth 2.0)
+ * opens "in the browser", where the person types their name and password.
+ */
+export async function signInWithOAuth(
+  app: { page: Page; nextExternalPage(): Promise<Page> },
+  server: string,
+  username: string,
+  password: string,
+): Promise<Page> {
+  const { page } = app
+  await openAddAccount(page)
+  await chooseServer(page, server)
+  const browserTab = app.nextExternalPage()
+  await dialog(page).getByRole('button', { name: /^Continue with / }).first().click()
+  const signInPage = await browserTab
+  await atTheServersSignInPage(signInPage, username, password)
+  await expect(page.getByRole('dialog')).toHaveCount(0)
+  await backToLatchkey(page)
+  return signInPage
+}
+
+/**
+ * At the server's own sign-in page: name (unless it is filled in already), password, Continue. A
+ * browser still signed in there is only asked to allow Latchkey: then Continue alone.
+ */
+export async function atTheServersSignInPage(signInPage: Page, username: string, password: string): Promise<void> {
+  await expect(signInPage.getByRole('button', { name: 'Continue' })).toBeVisible()
+  const name = signInPage.getByLabel('Username')
+  if (await name.isVisible()) {
+    if ((await name.inputValue()) === '') await name.fill(username)
+    await signInPage.getByLabel('Password').fill(password)
+  }
+  await signInPage.getByRole('button', { name: 'Continue' }).click()
+  await expect(signInPage.getByText(/Signed in to Latchkey as @/)).toBeVisible()
+}

@@ -86,11 +86,11 @@ async function clientKnown(server: OAuthServer, clientId: string, signal?: Abort
 
 /** Adopts the tokens and asks the server whose they are. */
 async function credentialsOf(client: MatrixClient, tokens: OAuthTokens, deviceId: string, signal?: AbortSignal): Promise<Credentials> {
-  // The access token alone: this client knows no OAuth renewal, and a short-lived token must not
-  // send the refresh token to the legacy /refresh (the account's own client renews it).
+  // The access token alone, for good: this client knows no OAuth renewal, and an expiring token
+  // must never send the refresh token to the legacy /refresh. The account's own client (the
+  // session pool's) renews it.
   client.setCredentials({ accessToken: tokens.accessToken })
   const me = await client.whoami(signal ? { signal } : {})
-  client.setCredentials(tokensOf(tokens))
   if (me.deviceId !== undefined && me.deviceId !== deviceId) {
     throw new MatrixError({
       kind: 'malformed',

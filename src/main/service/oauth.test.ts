@@ -68,6 +68,8 @@ describe('OAuth 2.0 accounts', () => {
     expect(after.refreshToken).toEqual(expect.any(String))
     expect(after.refreshToken).not.toBe(before.refreshToken)
     expect(after.accessToken).not.toBe(before.accessToken)
+    // Never through the legacy API: the homeserver's /refresh saw no OAuth refresh token.
+    expect(h.hs.requests.some((r) => r.endpoint === 'refresh')).toBe(false)
   })
 
   it('makes the account "needs sign-in" when the refresh is refused, and signing in again keeps the device id', async () => {
