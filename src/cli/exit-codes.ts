@@ -33,6 +33,8 @@ export const EXIT = {
   trustRequired: 12,
   /** The server answered for another server, another user or an account already listed; nothing was kept. */
   mismatch: 13,
+  /** issue 11 §6: `check` found a device that signed in since the last report (each reported once). */
+  newDevice: 14,
   /** Cancelled (Ctrl+C, or declined at a prompt). */
   cancelled: 130,
 } as const
@@ -99,4 +101,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   11   the server would get a password or token over plain http:// (not this computer); confirm, or pass --allow-plain-http
   12   the account's server does not vouch for the homeserver; confirm it with --trust-server <host>
   13   the server answered for another server, user or an account already listed; nothing was kept
+  14   check: a new device signed in to an account (each one is reported once)
   130  cancelled (Ctrl+C, or declined at a prompt)`

@@ -237,6 +237,30 @@ describe.skipIf(!probe.available)(probe.available ? 'latchkey with the keychain,
     expect((JSON.parse(check.stdout) as AccountsSnapshot).accounts).toEqual([])
   }, 120_000)
 
+  it('check names a device that signed in since the last report once, with exit code 14; review lists it as new', async () => {
+    const env = keychainEnv(await home())
+    const alice = JSON.parse((await runCli(['add', hs.url, 'alice', '--password-stdin', '--json'], { env, stdin: `${PASSWORDS.alice}\n` })).stdout) as Account
+    // The first look: everything present counts as seen.
+    expect((await runCli(['check'], { env })).code).toBe(0)
+    hs.addDevice('alice', { deviceId: 'STRANGER', displayName: 'Firefox on Windows', lastSeenTs: Date.now() })
+
+    const first = await runCli(['check'], { env })
+    expect(first.code).toBe(EXIT.newDevice)
+    expect(first.stdout).toMatch(/^New sign-in to @alice:localhost: STRANGER, first seen /m)
+    const again = await runCli(['check', '--json'], { env })
+    expect(again.code).toBe(0)
+    expect((JSON.parse(again.stdout) as { newDevices: unknown[] }).newDevices).toEqual([])
+
+    // Reported to the command line, but still New for the app.
+    const review = await runCli(['review', '--json'], { env })
+    expect(review.code).toBe(0)
+    const accounts = (JSON.parse(review.stdout) as { accounts: Array<{ accountId: string; new: string[] }> }).accounts
+    expect(accounts.find((a) => a.accountId === alice.id)?.new).toContain('STRANGER')
+    const text = await runCli(['review'], { env })
+    expect(text.stdout).toMatch(/new since you last looked/)
+    expect(text.stdout).toMatch(/new +STRANGER +Firefox on Windows/)
+  }, 120_000)
+
   it('switches the active account by label, and forgets one without revoking it', async () => {
     const env = keychainEnv(await home())
     await runCli(['add', hs.url, 'alice', '--password-stdin'], { env, stdin: `${PASSWORDS.alice}\n` })

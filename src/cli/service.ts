@@ -8,7 +8,7 @@
  */
 import { hostname } from 'node:os'
 import { dataDir } from '../main/accounts/paths'
-import { createSessionService, type SessionService } from '../main/service'
+import { createSessionService, defaultClientInformation, type SessionService } from '../main/service'
 import { MemorySecretStore } from '../main/accounts'
 import type { CliIo } from './command-kit'
 import { makeOpenExternal } from './open-browser'
@@ -25,6 +25,7 @@ export async function createCliService(io: CliIo): Promise<SessionService> {
     ...(io.env[KEYCHAIN_SERVICE_VARIABLE] ? { keychainService: io.env[KEYCHAIN_SERVICE_VARIABLE] } : {}),
     openExternal: makeOpenExternal(io.stderr, io.env),
     deviceName: `Latchkey CLI on ${hostname()}`,
+    clientInformation: defaultClientInformation('Latchkey CLI'),
     // A command lasts a moment: watching accounts.json for other processes gains it nothing.
     watchAccounts: false,
   })

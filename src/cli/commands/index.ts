@@ -18,6 +18,7 @@ import { register as oauth } from './oauth'
 import { register as relabel } from './relabel'
 import { register as relogin } from './relogin'
 import { register as renameDevice } from './rename-device'
+import { register as review } from './review'
 import { register as signOutDevices } from './sign-out-devices'
 import { register as sso } from './sso'
 import { register as switchAccount } from './switch'
@@ -36,6 +37,7 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, register: RegisterC
   ['relogin', relogin],
   ['check', check],
   ['devices', devices],
+  ['review', review],
   ['rename-device', renameDevice],
   ['sign-out-devices', signOutDevices],
   ['token', token],

@@ -29,7 +29,8 @@ import { DEFAULT_TUNING, defaultClientInformation, type SessionService, type Ses
 import { markDevicesSeen, review, signOutInactive, syncClientInformation, takeNewDeviceReports } from './insights'
 import { watchDevices } from './device-watch'
 
-export type { SessionService, SessionServiceOptions, ServiceTuning } from './types'
+export type { SessionService, SessionServiceOptions, ServiceTuning, InsightSettings } from './types'
+export { defaultClientInformation } from './types'
 export type { ServiceListener } from './events'
 export { encodeLoginPayload, parseLoginPayload, type LoginPayload } from './login-payload'
 export { toContractError } from './errors'
