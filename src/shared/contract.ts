@@ -52,6 +52,11 @@ export const account = z.object({
    * for it (no usable well-known file): shown beside the user id wherever the account appears.
    */
   servedBy: z.string().optional(),
+  // issue 11
+  /** Devices marked New (seen since the person last looked in the app): the sidebar's badge. */
+  newDevices: z.number().optional(),
+  /** When the account's cross-signing identity changed since Latchkey first saw it (ISO time). */
+  identityChangedAt: z.string().optional(),
 })
 export type Account = z.infer<typeof account>
 

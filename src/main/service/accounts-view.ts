@@ -25,6 +25,13 @@ export function toAccount(r: AccountRecord): Account {
   if (r.statusMessage !== undefined) a.statusMessage = r.statusMessage
   // issue 9 §2: a homeserver the person vouched for themselves is named beside the user id.
   if (r.serverTrust === 'confirmed') a.servedBy = new URL(r.homeserverUrl).host
+  // Issue 11: what the sidebar's badge and the devices view's warning need, without a request.
+  if (r.knownDevices) {
+    let fresh = 0
+    for (const id in r.knownDevices) if (r.knownDevices[id]?.new) fresh++
+    if (fresh > 0) a.newDevices = fresh
+  }
+  if (r.masterKey?.changedAt !== undefined) a.identityChangedAt = r.masterKey.changedAt
   return a
 }
 

@@ -2,7 +2,22 @@ import type { Device } from '../../../shared/contract'
 
 export const INACTIVE_AFTER_MS = 90 * 24 * 3600_000
 
-export type DeviceFilter = 'all' | 'active' | 'inactive'
+/** 'all', by activity, or (issue 11) by verification or newness. */
+export type DeviceFilter = 'all' | 'active' | 'inactive' | 'verified' | 'unverified' | 'no-encryption' | 'unknown' | 'new'
+
+function byFilter(d: Device, filter: DeviceFilter, now: number): boolean {
+  switch (filter) {
+    case 'all':
+      return true
+    case 'active':
+    case 'inactive':
+      return isInactive(d, now) === (filter === 'inactive')
+    case 'new':
+      return d.new === true
+    default:
+      return d.verification?.state === filter
+  }
+}
 
 export function isInactive(device: Device, now: number): boolean {
   return device.lastSeenTs !== undefined && now - device.lastSeenTs >= INACTIVE_AFTER_MS
@@ -35,7 +50,7 @@ const haystacks = new WeakMap<Device, string>()
 function haystack(device: Device): string {
   let text = haystacks.get(device)
   if (text === undefined) {
-    text = `${device.displayName ?? ''}\n${device.deviceId}\n${device.lastSeenIp ?? ''}`.toLowerCase()
+    text = `${device.displayName ?? ''}\n${device.deviceId}\n${device.lastSeenIp ?? ''}\n${device.client?.name ?? ''}\n${device.os ?? ''}`.toLowerCase()
     haystacks.set(device, text)
   }
   return text
@@ -52,7 +67,7 @@ export function filterDevices(
   if (needle === '' && filter === 'all') return devices as Device[]
   return devices.filter(
     (d) =>
-      (filter === 'all' || isInactive(d, now) === (filter === 'inactive')) &&
+      byFilter(d, filter, now) &&
       (needle === '' || haystack(d).includes(needle)),
   )
 }
