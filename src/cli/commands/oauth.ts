@@ -3,11 +3,20 @@
  * and every server run by MAS), in the browser, or with `--device-code` by confirming a code in a
  * browser anywhere (a machine without one). With --account, sign that account in again.
  */
-import { ALLOW_PLAIN_HTTP_HELP, type AccountOption, type JsonOption, type PlainHttpOption, type RegisterCommand } from '../command-kit'
+import {
+  ALLOW_PLAIN_HTTP_HELP,
+  TRUST_SERVER_HELP,
+  type AccountOption,
+  type JsonOption,
+  type PlainHttpOption,
+  type RegisterCommand,
+  type TrustOption,
+} from '../command-kit'
 import { CliError } from '../cli-error'
+import { accountName } from '../format'
 import { selectAccount } from '../select'
 
-interface OAuthOptions extends JsonOption, AccountOption, PlainHttpOption {
+interface OAuthOptions extends JsonOption, AccountOption, PlainHttpOption, TrustOption {
   deviceCode?: boolean
   create?: boolean
   qr?: boolean
@@ -25,6 +34,7 @@ export const register: RegisterCommand = (program, kit) => {
     .option('--no-qr', 'with --device-code, do not draw the address as a QR code')
     .option('--account <ref>', 'sign this account in again on its own server')
     .option('--allow-plain-http', ALLOW_PLAIN_HTTP_HELP)
+    .option('--trust-server <host>', TRUST_SERVER_HELP)
     .option('--json', 'print JSON')
     .action(async (server: string | undefined, opts: OAuthOptions) => {
       if (server === undefined && opts.account === undefined) {
@@ -34,10 +44,10 @@ export const register: RegisterCommand = (program, kit) => {
       const svc = await kit.service()
       const account = opts.account === undefined ? undefined : selectAccount(await svc.listAccounts(undefined), opts.account)
       const target = { server: server ?? account?.homeserverUrl ?? '', ...(account === undefined ? {} : { accountId: account.id }) }
-      const signedIn = await kit.withPlainHttpConsent(opts, async (allow) => {
+      const signedIn = await kit.withPlainHttpConsent(opts, (allow) => kit.withTrust(opts, async (trust) => {
         let requestId: string
         if (opts.deviceCode) {
-          const started = await svc.beginDeviceCode({ ...target, ...allow })
+          const started = await svc.beginDeviceCode({ ...target, ...allow, ...trust })
           requestId = started.requestId
           const address = started.verificationUriComplete ?? started.verificationUri
           if (opts.qr !== false && started.verificationUriComplete !== undefined) {
@@ -48,7 +58,7 @@ export const register: RegisterCommand = (program, kit) => {
           if (address !== started.verificationUri) kit.say(`(or open ${address}, which has the code in it)`)
           kit.say(`The code works until ${new Date(started.expiresAt).toLocaleTimeString()}. Waiting for you to confirm it (Ctrl+C cancels)…`)
         } else {
-          const started = await svc.beginOAuth({ ...target, ...(opts.create ? { create: true } : {}), ...allow })
+          const started = await svc.beginOAuth({ ...target, ...(opts.create ? { create: true } : {}), ...allow, ...trust })
           requestId = started.requestId
           kit.say('Waiting for the browser to come back (Ctrl+C cancels)…')
         }
@@ -60,7 +70,7 @@ export const register: RegisterCommand = (program, kit) => {
         } finally {
           stop()
         }
-      })
-      kit.print(opts, signedIn, () => `Signed in as ${signedIn.userId} (device ${signedIn.deviceId}), account ${signedIn.id}.`)
+      }))
+      kit.print(opts, signedIn, () => `Signed in as ${accountName(signedIn)} (device ${signedIn.deviceId}), account ${signedIn.id}.`)
     })
 }

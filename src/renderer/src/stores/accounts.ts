@@ -292,10 +292,10 @@ export const useAccounts = defineStore('accounts', () => {
    * and waits for it to come back; the window shows that it is waiting (as for SSO), and can cancel.
    */
   async function signInWithOAuth(server: string, options: { accountId?: string; create?: boolean } = {}): Promise<Account> {
-    const account = await withPlainHttpConsent((allow) => notices.track(
+    const account = await withPlainHttpConsent((allow) => withTrustConsent((trust) => notices.track(
       'Waiting for you to finish signing in in your browser…',
       async () => {
-        const { requestId, url } = await api().beginOAuth({ server, ...options, ...allow })
+        const { requestId, url } = await api().beginOAuth({ server, ...options, ...allow, ...trust })
         sso.value = { requestId, url, server }
         try {
           return await api().completeSso({ requestId })
@@ -304,7 +304,7 @@ export const useAccounts = defineStore('accounts', () => {
         }
       },
       { quiet: true },
-    ))
+    )))
     return added(account)
   }
 
