@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { LoginToken } from '../../../shared/contract'
 import { api } from '../api'
-import { hasCode, sentence } from '../lib/errors'
+import { detailOf, hasCode, sentence } from '../lib/errors'
 import { hostOfUrl } from '../lib/host'
 import { useNotices } from './notices'
 import { withUia } from './uia'
@@ -22,7 +22,7 @@ export type TokenState =
   | { kind: 'unsupported'; message: string }
   /** The server asked to wait; the panel counts down instead of spinning. */
   | { kind: 'rate-limited'; message: string; retryAt: number }
-  | { kind: 'failed'; message: string }
+  | { kind: 'failed'; message: string; detail?: string | undefined }
 
 /** Login tokens for signing in another device, one per account, with their expiry. */
 export const useLoginToken = defineStore('loginToken', () => {
@@ -69,7 +69,7 @@ export const useLoginToken = defineStore('loginToken', () => {
       if (hasCode(error, 'unsupported')) set(accountId, { kind: 'unsupported', message: error.message })
       else if (hasCode(error, 'rate-limited')) {
         set(accountId, { kind: 'rate-limited', message: error.message, retryAt: Date.now() + (error.retryAfterMs ?? 0) })
-      } else set(accountId, { kind: 'failed', message: sentence(error) })
+      } else set(accountId, { kind: 'failed', message: sentence(error), detail: detailOf(error) })
     } finally {
       busy.value = { ...busy.value, [accountId]: false }
     }
