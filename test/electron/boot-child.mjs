@@ -89,6 +89,34 @@ app.emit('open-url', { preventDefault: () => {} }, 'latchkey://settings?evil=1')
 report.openUrlPrevented = openUrlPrevented
 report.linksSent = loginLinks()
 
+// macOS: the window closes, the app stays (the stand-in's platform is not darwin, so the test
+// stops the quit that window-all-closed asks for), and the Dock icon opens a new window that is
+// heard over the same IPC while the old one is not; a link that came in between reaches the new one.
+let quitOnClose = 0
+const stopQuit = (event) => {
+  quitOnClose++
+  event.preventDefault()
+}
+app.on('before-quit', stopQuit)
+window.close()
+app.off('before-quit', stopQuit)
+app.emit('open-url', { preventDefault: () => {} }, links[0])
+app.emit('activate', {}, false)
+const reopened = standIn.windows[1]
+if (reopened) await until('the new window to load', () => reopened.webContents.listenerCount('did-finish-load') === 0)
+const fromNew = { sender: reopened?.webContents, senderFrame: reopened?.webContents.mainFrame }
+report.reopened = {
+  windows: BrowserWindowCount(),
+  quitAsked: quitOnClose,
+  newWindowHeard: (await standIn.ipcHandlers.get('latchkey:listAccounts')?.(fromNew, undefined))?.ok === true,
+  oldWindowHeard: (await standIn.ipcHandlers.get('latchkey:listAccounts')?.(own, undefined))?.ok === true,
+  linksToNew: reopened?.webContents.sent.filter((m) => m.channel === 'latchkey:loginLink').map((m) => m.payload) ?? [],
+}
+
+function BrowserWindowCount() {
+  return standIn.windows.filter((w) => !w.destroyed).length
+}
+
 // Quit: the service closes before the app is gone.
 app.quit()
 await until('the app to quit', () => standIn.quit, 10_000)

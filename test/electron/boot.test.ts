@@ -37,6 +37,7 @@ interface BootReport {
   openUrlPrevented: boolean
   linksSent: unknown[]
   quitCalls: number
+  reopened: { windows: number; quitAsked: number; newWindowHeard: boolean; oldWindowHeard: boolean; linksToNew: unknown[] }
 }
 
 const dirs: string[] = []
@@ -126,8 +127,12 @@ describe('the built app, started with a stand-in Electron', () => {
     expect(report.openUrlPrevented).toBe(true)
     expect(report.linksSent).toEqual([{ payload: link(1) }, { payload: link(2) }, { payload: link(3) }])
 
+    // A window opened again (macOS: the Dock icon after closing it) is heard; the closed one is not,
+    // and a link that came while no window was open reaches the new one.
+    expect(report.reopened).toEqual({ windows: 1, quitAsked: 1, newWindowHeard: true, oldWindowHeard: false, linksToNew: [{ payload: link(1) }] })
+
     // Quitting closes the service first (the quit waits for it), then the process ends by itself.
-    expect(report.quitCalls).toBe(2)
+    expect(report.quitCalls).toBe(3)
     expect(code).toBe(0)
     expect(exitMs).toBeLessThan(5000)
   })

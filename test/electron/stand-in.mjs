@@ -146,6 +146,12 @@ export class BrowserWindow extends EventEmitter {
   isDestroyed() {
     return this.destroyed
   }
+  /** The person closes the window (on macOS the app stays). */
+  close() {
+    this.destroyed = true
+    this.emit('closed')
+    if (BrowserWindow.getAllWindows().length === 0) app.emit('window-all-closed')
+  }
 }
 
 export const ipcMain = {

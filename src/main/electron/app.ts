@@ -65,6 +65,22 @@ export function startApp(): void {
     void closing.close().finally(() => app.quit())
   })
 
+  let mainWindow: BrowserWindow | undefined
+  const openWindow = (): void => {
+    const window = createMainWindow()
+    mainWindow = window
+    // A link waits until the page can hear it: the renderer subscribes while it loads.
+    window.webContents.once('did-finish-load', () =>
+      loginLinks.connect((payload) => {
+        if (!window.isDestroyed()) window.webContents.send(ipcChannel('loginLink'), checkEvent('loginLink', { payload }))
+      }),
+    )
+    window.once('closed', () => {
+      if (mainWindow === window) mainWindow = undefined
+      loginLinks.disconnect()
+    })
+  }
+
   void app.whenReady().then(async () => {
     hardenSessions(allowList)
     registerBundleProtocol()
@@ -81,16 +97,11 @@ export function startApp(): void {
       app.quit()
       return
     }
-    const window = createMainWindow()
-    registerIpc(bindContract(service, { onInternalError: logInternalError }), service, window, allowList)
-    // A link waits until the page can hear it: the renderer subscribes while it loads.
-    window.webContents.once('did-finish-load', () =>
-      loginLinks.connect((payload) => {
-        if (!window.isDestroyed()) window.webContents.send(ipcChannel('loginLink'), checkEvent('loginLink', { payload }))
-      }),
-    )
+    registerIpc(bindContract(service, { onInternalError: logInternalError }), service, () => mainWindow, allowList)
+    openWindow()
+    // macOS keeps the app when its window closes; the Dock icon opens it again, with the same IPC.
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createMainWindow()
+      if (BrowserWindow.getAllWindows().length === 0) openWindow()
     })
   })
 }

@@ -33,7 +33,7 @@ function setup() {
   const allowList = new ExternalUrlAllowList()
   const win = fakeWindow()
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  registerIpc(binding, service as any, win.window as any, allowList)
+  registerIpc(binding, service as any, () => win.window as any, allowList)
   return { calls, allowList, win, emit: (e: string, p: unknown) => emit?.(e, p) }
 }
 

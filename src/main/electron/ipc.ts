@@ -9,17 +9,26 @@ import { devServerUrl, isTrustedSenderUrl, type ExternalUrlAllowList } from './p
  * Registers one ipcMain handler per call of the contract. Every message is checked to come from
  * the app's own top-level frame before its argument is even looked at; the binding validates the
  * argument and answers an Envelope, never a stack trace.
+ *
+ * `currentWindow` is the app's one window at the time of the message: on macOS the window can be
+ * closed and opened again (the Dock icon) while the app and these handlers live on.
  */
 export function registerIpc(
   binding: Binding,
   service: SessionService,
-  window: BrowserWindow,
+  currentWindow: () => BrowserWindow | undefined,
   allowList: ExternalUrlAllowList,
 ): void {
-  const trusted = (event: IpcMainInvokeEvent) =>
-    event.sender === window.webContents &&
-    event.senderFrame === window.webContents.mainFrame &&
-    isTrustedSenderUrl(event.senderFrame?.url, devServerUrl(app.isPackaged))
+  const trusted = (event: IpcMainInvokeEvent): boolean => {
+    const window = currentWindow()
+    return (
+      window !== undefined &&
+      !window.isDestroyed() &&
+      event.sender === window.webContents &&
+      event.senderFrame === window.webContents.mainFrame &&
+      isTrustedSenderUrl(event.senderFrame?.url, devServerUrl(app.isPackaged))
+    )
+  }
 
   for (const name of CALL_NAMES) {
     ipcMain.handle(ipcChannel(name), async (event, args: unknown) => {
@@ -34,7 +43,8 @@ export function registerIpc(
   }
 
   service.onEvent((event, payload) => {
-    if (window.isDestroyed() || !EVENT_NAMES.includes(event)) return
+    const window = currentWindow()
+    if (!window || window.isDestroyed() || !EVENT_NAMES.includes(event)) return
     window.webContents.send(ipcChannel(event), checkEvent(event, payload))
   })
 }

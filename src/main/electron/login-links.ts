@@ -21,6 +21,11 @@ export class LoginLinkInbox {
     return true
   }
 
+  /** The window is gone: links wait again for the next one. */
+  disconnect(): void {
+    this.#deliver = undefined
+  }
+
   /** The window is ready to hear links: hand it the one that waited, then every next one. */
   connect(deliver: (link: string) => void): void {
     this.#deliver = deliver
