@@ -30,9 +30,15 @@ export function formatAccounts(snapshot: AccountsSnapshot): string {
     a.id,
     accountName(a),
     a.deviceId,
+    signInText(a),
     statusText(a),
   ])
-  return table(rows, ['', 'ID', 'ACCOUNT', 'DEVICE', 'STATUS'])
+  return table(rows, ['', 'ID', 'ACCOUNT', 'DEVICE', 'SIGN-IN', 'STATUS'])
+}
+
+/** How the account signed in, in a word: password, sso, oauth (the server's own page), login-token. */
+function signInText(a: Account): string {
+  return a.signInMethod ?? '-'
 }
 
 function statusText(a: Account): string {

@@ -158,7 +158,7 @@ describe.skipIf(!probe.available)(probe.available ? 'latchkey with the keychain,
     const alice = snapshot.accounts[0]!
 
     const table = await runCli(['accounts'], { env })
-    expect(table.stdout).toMatch(new RegExp(`^\\*\\s+${alice.id}\\s+@alice:localhost\\s+${alice.deviceId}\\s+active$`, 'm'))
+    expect(table.stdout).toMatch(new RegExp(`^\\*\\s+${alice.id}\\s+@alice:localhost\\s+${alice.deviceId}\\s+password\\s+active$`, 'm'))
 
     const devices = await runCli(['devices', '--json', '--account', '@alice:localhost'], { env })
     expect(devices.code).toBe(0)

@@ -99,7 +99,7 @@ describe('a homeserver the account\'s own server does not vouch for', () => {
     expect(added.code).toBe(EXIT.ok)
     expect(added.stdout).toMatch(new RegExp(`^Added @alice:example\\.org \\(served by ${HOME}\\) \\(device `))
     const table = await cli(['accounts'])
-    expect(table.stdout).toMatch(new RegExp(`@alice:example\\.org \\(served by ${HOME}\\)\\s+[A-Z]+\\s+active`))
+    expect(table.stdout).toMatch(new RegExp(`@alice:example\\.org \\(served by ${HOME}\\)\\s+[A-Z]+\\s+\\S+\\s+active`))
   })
 
   it('on a terminal, names the host the password goes to, asks about the homeserver, and adds the account on yes', async () => {

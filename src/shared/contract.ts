@@ -57,6 +57,8 @@ export const account = z.object({
   newDevices: z.number().optional(),
   /** When the account's cross-signing identity changed since Latchkey first saw it (ISO time). */
   identityChangedAt: z.string().optional(),
+  // issue 10: how the account signed in (absent for accounts added before Latchkey recorded it)
+  signInMethod: z.enum(['password', 'sso', 'oauth', 'login-token']).optional(),
 })
 export type Account = z.infer<typeof account>
 

@@ -32,6 +32,7 @@ export function toAccount(r: AccountRecord): Account {
     if (fresh > 0) a.newDevices = fresh
   }
   if (r.masterKey?.changedAt !== undefined) a.identityChangedAt = r.masterKey.changedAt
+  if (r.signInMethod !== undefined) a.signInMethod = r.signInMethod
   return a
 }
 
