@@ -51,7 +51,7 @@ describe('discovery on a default homeserver', () => {
 
   it('answers unknown endpoints 404 and a wrong method 405, both M_UNRECOGNIZED', async () => {
     t.sendingBadRequestsOnPurpose()
-    const unknown = await call(t.hs, 'GET', '/_matrix/client/v3/sync')
+    const unknown = await call(t.hs, 'GET', '/_matrix/client/v3/publicRooms')
     expect([unknown.status, unknown.body.errcode]).toEqual([404, 'M_UNRECOGNIZED'])
     const wrongMethod = await call(t.hs, 'GET', '/_matrix/client/v3/logout')
     expect([wrongMethod.status, wrongMethod.body.errcode]).toEqual([405, 'M_UNRECOGNIZED'])
