@@ -1,6 +1,6 @@
 import { startHomeserver } from '../test/homeserver/index'
 import { PASSWORDS, expect, test } from './fixtures'
-import { accountButtons, backToLatchkey, chooseServer, dialog, openAddAccount, signInWithPassword, sidebar } from './support/person'
+import { accountButtons, backToLatchkey, chooseServer, dialog, openAddAccount, PASSWORD_FIELD, signInWithPassword, sidebar } from './support/person'
 
 test('a person adds an account with a password and lands on its devices', async ({ app, homeserver }) => {
   const { page } = app
@@ -13,16 +13,16 @@ test('a person adds an account with a password and lands on its devices', async 
   await expect(dialog(page).getByRole('button', { name: 'Continue with Test identity provider' })).toBeVisible()
 
   await page.getByLabel('Username').fill('alice')
-  await page.getByLabel('Password', { exact: true }).fill('not-her-password')
+  await page.getByLabel(PASSWORD_FIELD).fill('not-her-password')
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   // A refused password is a sentence next to the password field, and nothing is added.
   const refusal = page.locator('#password-error')
   await expect(refusal).toBeVisible()
   await expect(refusal).not.toContainText(/error:|\b40\d\b|M_FORBIDDEN/i)
-  await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('aria-invalid', 'true')
+  await expect(page.getByLabel(PASSWORD_FIELD)).toHaveAttribute('aria-invalid', 'true')
   await expect(accountButtons(page)).toHaveCount(0)
 
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORDS.alice)
+  await page.getByLabel(PASSWORD_FIELD).fill(PASSWORDS.alice)
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await expect(page.getByRole('dialog')).toHaveCount(0)
   await expect(accountButtons(page)).toHaveCount(1)
@@ -74,7 +74,7 @@ test('a dead server gives a readable error and leaves the account list as it was
   await page.getByRole('button', { name: 'Continue', exact: true }).click()
   homeserver.setFault('login', { kind: 'reset' })
   await page.getByLabel('Username').fill('bob')
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORDS.bob)
+  await page.getByLabel(PASSWORD_FIELD).fill(PASSWORDS.bob)
   await page.getByRole('button', { name: 'Sign in', exact: true }).click()
   await expect(dialog(page).getByRole('alert')).toContainText(/\w+ \w+ \w+/)
   await expect(dialog(page).getByRole('alert')).not.toContainText(/ECONNRESET|Error:/)
@@ -97,7 +97,7 @@ test('a full Matrix ID typed as the server fills the server and the username', a
   await server.fill(homeserver.url)
   await form.getByRole('button', { name: 'Continue', exact: true }).click()
   await expect(dialog(page).getByLabel('Username')).toHaveValue('alice')
-  await expect(dialog(page).getByLabel('Password', { exact: true })).toBeFocused()
+  await expect(dialog(page).getByLabel(PASSWORD_FIELD)).toBeFocused()
 })
 
 test('a full Matrix ID typed as the username on another server looks that server up instead', async ({ app, homeserver }) => {
@@ -126,7 +126,7 @@ test('a sign-in the server asks to slow down shows the wait on the button', asyn
   await chooseServer(page, homeserver.url)
   const form = dialog(page)
   await form.getByLabel('Username').fill('alice')
-  await form.getByLabel('Password', { exact: true }).fill(PASSWORDS.alice)
+  await form.getByLabel(PASSWORD_FIELD).fill(PASSWORDS.alice)
   await form.getByRole('button', { name: 'Sign in', exact: true }).click()
   const button = form.getByRole('button', { name: /^Sign in again in \d:\d\d$/ })
   await expect(button).toBeDisabled()

@@ -4,6 +4,9 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test'
 
+/** The add-account form's password field: "Password", or "Password (sent to <host>)" (issue 9 §2). */
+export const PASSWORD_FIELD = /^Password( \(sent to .+\))?$/
+
 export function sidebar(page: Page) {
   return page.getByRole('navigation', { name: 'Accounts' })
 }
@@ -43,7 +46,7 @@ export async function signInWithPassword(page: Page, server: string, user: strin
   await chooseServer(page, server)
   const form = dialog(page)
   await form.getByLabel('Username').fill(user)
-  await form.getByLabel('Password', { exact: true }).fill(password)
+  await form.getByLabel(PASSWORD_FIELD).fill(password)
   await form.getByRole('button', { name: 'Sign in', exact: true }).click()
   await expect(page.getByRole('dialog')).toHaveCount(0)
   // (The sidebar may be folded away in a narrow window: found by its markup, not its role.)
