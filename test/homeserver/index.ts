@@ -116,6 +116,7 @@ export async function startHomeserver(options: HomeserverOptions = {}): Promise<
             endDevice: (localpart: string, deviceId: string) => oauth.endDevice(localpart, deviceId),
             slowDownNextPolls: (count: number) => oauth.slowDownNextPolls(count),
             issuedTokens: () => [...oauth.issued],
+            setDown: (down: boolean) => void (oauth.down = down),
           },
         }
       : {}),

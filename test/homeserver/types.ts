@@ -221,4 +221,6 @@ export interface TestIssuer {
   slowDownNextPolls(count: number): void
   /** Every access and refresh token the issuer handed out. */
   issuedTokens(): string[]
+  /** Takes the issuer down (every request answers 503) or brings it back. */
+  setDown(down: boolean): void
 }

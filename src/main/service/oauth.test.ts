@@ -145,6 +145,22 @@ describe('OAuth 2.0 accounts', () => {
     expect(devices.map((d) => d.deviceId)).not.toContain(other)
   })
 
+  it('keeps the account as a pending logout when the issuer cannot take the revocation now, and finishes it at the next check', async () => {
+    h = await startHarness({ hs: { oauth: true } })
+    const { account } = await addWithOAuth(h)
+    const tokens = await storedTokens(h, account.userId, account.deviceId)
+    h.hs.oauth!.setDown(true)
+    const result = await h.service.logout({ accountId: account.id })
+    expect(result.outcome).toBe('pending-logout')
+    expect((await h.service.listAccounts(undefined)).accounts[0]).toMatchObject({ id: account.id, status: 'pending-logout' })
+    expect(await h.secrets.get(secretKey(account.userId, account.deviceId))).not.toBeNull()
+    h.hs.oauth!.setDown(false)
+    await h.service.checkAll(undefined)
+    expect((await h.service.listAccounts(undefined)).accounts).toEqual([])
+    const whoami = await fetch(`${h.hs.url}/_matrix/client/v3/account/whoami`, { headers: { Authorization: `Bearer ${tokens.accessToken}` } })
+    expect(whoami.status).toBe(401)
+  })
+
   it('opens the account page for "sign out everywhere", and says why', async () => {
     h = await startHarness({ hs: { oauth: true } })
     const { account } = await addWithOAuth(h)

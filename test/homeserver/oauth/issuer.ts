@@ -283,7 +283,14 @@ export class OAuthIssuer {
     ctx.body = { error: 'slow_down', error_description: 'Poll less often.' }
   }
 
+  /** While true, every request answers 503 (an issuer that is down). */
+  down = false
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.down) {
+      res.writeHead(503, { 'Content-Type': 'text/plain' }).end('down for maintenance')
+      return
+    }
     const url = new URL(req.url ?? '/', this.issuer)
     const interaction = /^\/interaction\/([^/]+)$/.exec(url.pathname)
     if (interaction) return this.interaction(req, res)
