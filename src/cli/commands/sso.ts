@@ -36,10 +36,11 @@ export const register: RegisterCommand = (program, kit) => {
           ...allow,
           ...trust,
         })
-        kit.say('Waiting for the browser to come back (Ctrl+C cancels)…')
+        // Listen for Ctrl+C before saying it works, so a Ctrl+C right after the line is not lost.
         const stop = kit.onInterrupt(() => {
           void svc.cancelSso({ requestId })
         })
+        kit.say('Waiting for the browser to come back (Ctrl+C cancels)…')
         try {
           return await svc.completeSso({ requestId })
         } finally {
