@@ -117,6 +117,15 @@ describe('OAuth 2.0 accounts', () => {
     expect(original).toEqual(expect.any(String))
   })
 
+  it('refuses a password re-login of an OAuth account, pointing at its server’s page', async () => {
+    h = await startHarness({ hs: { oauth: true } })
+    const { account } = await addWithOAuth(h)
+    const error = await failure(h.service.reLogin({ accountId: account.id, password: PASSWORDS.alice }))
+    expect(error.code).toBe('unsupported')
+    expect(error.message).toMatch(/own sign-in page/)
+    expect(h.hs.requests.some((r) => r.endpoint === 'login')).toBe(false)
+  })
+
   it('signs out by revoking both tokens at the issuer: the old token then answers 401', async () => {
     h = await startHarness({ hs: { oauth: true } })
     const { account } = await addWithOAuth(h)

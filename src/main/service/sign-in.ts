@@ -171,6 +171,14 @@ export async function addWithLoginToken(ctx: ServiceContext, args: CallArgs<'add
 
 export async function reLogin(ctx: ServiceContext, args: CallArgs<'reLogin'>): Promise<Account> {
   const record = await recordOf(ctx, args.accountId)
+  if (record.authApi === 'oauth') {
+    // A password would make a second, legacy session beside the OAuth one (spec: the two APIs
+    // must not be mixed); such an account signs in again on its server's own page.
+    throw new ContractError({
+      code: 'unsupported',
+      message: `${record.userId} signs in on ${record.serverName}'s own sign-in page, not with a password here: sign it in again there (in the app, Sign in again; on the command line, latchkey oauth --account).`,
+    })
+  }
   refusePlainHttp(record.homeserverUrl, args.allowPlainHttp, 'password')
   const checkedBefore = await verifyBeforeSignIn(ctx, record.userId, record.homeserverUrl, {
     trustServer: args.trustServer,
