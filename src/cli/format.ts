@@ -59,6 +59,7 @@ export function formatDevices(devices: readonly Device[]): string {
 
 export function formatDiscovery(d: Discovery): string {
   const ways = [
+    d.oauth.offered ? `the server's own page (latchkey oauth${d.oauth.deviceCode ? ', or --device-code' : ''})` : undefined,
     d.password ? 'password' : undefined,
     d.sso ? `SSO${d.identityProviders.length > 0 ? ` (${d.identityProviders.map((p) => `${p.name} [${p.id}]`).join(', ')})` : ''}` : undefined,
     d.loginToken ? 'login token' : undefined,

@@ -33,6 +33,12 @@ afterAll(async () => {
 })
 
 describe('latchkey oauth', () => {
+  it('is what latchkey discover offers first on such a server', async () => {
+    const run = await runCli(['discover', hs.url], { env: { ...memory, LATCHKEY_HOME: await home() } })
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^Sign in with: the server's own page \(latchkey oauth, or --device-code\), password/m)
+  }, 60_000)
+
   it('signs in on the server’s page in the browser and adds the account', async () => {
     const cli = startCli(['oauth', hs.url, '--json'], { env: { ...memory, LATCHKEY_HOME: await home() } })
     const [, url] = await cli.waitFor(/Open this address in your browser to continue:\n\s+(\S+)\n/)
