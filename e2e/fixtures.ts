@@ -8,9 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { MemorySecretStore } from '../src/main/accounts/secrets'
-import { createSessionService } from '../src/main/service/index'
+import { createSessionService, newDeviceNotice, type NewDeviceNotice } from '../src/main/service/index'
 import { bindContract, checkEvent } from '../src/shared/bind'
 import { CALL_NAMES } from '../src/shared/channels'
+import type { EventPayload } from '../src/shared/contract'
 import { startHomeserver, type HomeserverOptions, type TestHomeserver } from '../test/homeserver/index'
 import { installBridge } from './support/bridge'
 import { NO_ELECTRON, electronBinary } from './support/electron'
@@ -39,6 +40,12 @@ export interface Latchkey {
    * answered (as a slow IPC channel might). Resolves once they reached the page. Chromium driver only.
    */
   deliverLate(match: (event: string, payload: unknown) => boolean): Promise<void>
+  /**
+   * Issue 11: the desktop notifications shown for new sign-ins, as the shell's notifier words
+   * them, and a click on one (the shell's openDevice event). Chromium driver only.
+   */
+  notifications: NewDeviceNotice[]
+  clickNotification(notice: NewDeviceNotice): Promise<void>
   close(): Promise<void>
 }
 
@@ -155,8 +162,14 @@ async function launchInChromium(
     return answer
   })
   await page.addInitScript(installBridge, [...CALL_NAMES])
+  const notifications: NewDeviceNotice[] = []
   const unsubscribe = service.onEvent((event, payload) => {
     const checked = checkEvent(event, payload)
+    // The shell's notifier, recorded: the same words the Electron shell shows.
+    if (event === 'newDevices') {
+      const notice = newDeviceNotice(checked as EventPayload<'newDevices'>)
+      if (notice) notifications.push(notice)
+    }
     if (late?.match(event, checked)) {
       late.held.push([event, checked])
       return
@@ -172,6 +185,12 @@ async function launchInChromium(
     nextExternalPage: () => external.next(),
     crossings,
     deliverLate: (match) => new Promise<void>((done) => (late = { match, held: [], done })),
+    notifications,
+    async clickNotification(notice) {
+      const checked = checkEvent('openDevice', { accountId: notice.accountId, deviceId: notice.deviceId })
+      delivery = delivery.then(() => dispatch('openDevice', checked))
+      await delivery
+    },
     async close() {
       if (closed) return
       closed = true
@@ -226,6 +245,8 @@ async function launchInElectron(
     nextExternalPage: () => external.next(),
     crossings: [],
     deliverLate: () => Promise.reject(new Error('Only the chromium driver can delay events.')),
+    notifications: [],
+    clickNotification: () => Promise.reject(new Error('Only the chromium driver records notifications.')),
     async close() {
       open = false
       await relay

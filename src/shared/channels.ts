@@ -44,8 +44,9 @@ export const EVENT_NAMES = [
   'notice',
   // issue 9 §5: a latchkey://login?… link opened from outside
   'loginLink',
-  // issue 11: devices that appeared on an account
+  // issue 11: devices that appeared on an account, and a click on their notification
   'newDevices',
+  'openDevice',
 ] as const
 
 export type CallName = (typeof CALL_NAMES)[number]

@@ -414,6 +414,8 @@ export const events = {
   // issue 11
   /** Devices that appeared on an account since Latchkey last looked (the shell notifies the person). */
   newDevices: z.object({ accountId: id, userId: z.string(), devices: z.array(device) }),
+  /** The person clicked a new sign-in's notification: show that device (sent by the shell). */
+  openDevice: z.object({ accountId: id, deviceId: id }),
 } as const satisfies Record<EventName, z.ZodType>
 
 // ---------------------------------------------------------------------------------------------

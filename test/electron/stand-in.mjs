@@ -20,6 +20,8 @@ export const standIn = {
   permissionHandlers: {},
   quitCalls: 0,
   quit: false,
+  /** Desktop notifications shown (issue 11: new sign-ins), as { title, body }. */
+  notifications: [],
   /** Resolves app.whenReady(); the test calls it when it has set the scene. */
   ready: () => {},
   /** Answer of requestSingleInstanceLock (a second instance gets false). */
@@ -207,4 +209,19 @@ export const shell = {
   },
 }
 
-export default { app, BrowserWindow, ipcMain, protocol, net, session, dialog, shell }
+export class Notification extends EventEmitter {
+  static isSupported() {
+    return true
+  }
+
+  constructor(options) {
+    super()
+    this.options = options
+  }
+
+  show() {
+    standIn.notifications.push({ title: this.options?.title, body: this.options?.body })
+  }
+}
+
+export default { app, BrowserWindow, ipcMain, protocol, net, session, dialog, shell, Notification }

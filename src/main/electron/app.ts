@@ -3,6 +3,8 @@
  */
 import { app, BrowserWindow, dialog, protocol } from 'electron'
 import { createSessionService, type SessionService } from '../service'
+import { notifyNewDevices } from './notifier'
+import type { EventPayload } from '../../shared/contract'
 import { bindContract, checkEvent } from '../../shared/bind'
 import { ipcChannel } from '../../shared/channels'
 import { registerIpc } from './ipc'
@@ -88,6 +90,8 @@ export function startApp(): void {
       service = await createSessionService({
         dataDir: app.getPath('userData'),
         openExternal: openExternalFor(allowList),
+        // Issue 11 §6: look for new sign-ins every newDeviceCheckMinutes while the app runs.
+        watchDevices: true,
       })
     } catch (error) {
       dialog.showErrorBox(
@@ -97,6 +101,9 @@ export function startApp(): void {
       app.quit()
       return
     }
+    service.onEvent((event, payload) => {
+      if (event === 'newDevices') notifyNewDevices(() => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined), payload as EventPayload<'newDevices'>)
+    })
     registerIpc(bindContract(service, { onInternalError: logInternalError }), service, () => mainWindow, allowList)
     openWindow()
     // macOS keeps the app when its window closes; the Dock icon opens it again, with the same IPC.

@@ -31,6 +31,7 @@ import { watchDevices } from './device-watch'
 
 export type { SessionService, SessionServiceOptions, ServiceTuning, InsightSettings } from './types'
 export { defaultClientInformation } from './types'
+export { newDeviceNotice, type NewDeviceNotice } from './new-device-notice'
 export type { ServiceListener } from './events'
 export { encodeLoginPayload, parseLoginPayload, type LoginPayload } from './login-payload'
 export { toContractError } from './errors'

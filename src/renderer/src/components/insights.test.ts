@@ -84,7 +84,7 @@ describe('what the devices view says', () => {
     expect(dialog.text()).toContain('from what the app published about itself')
     expect(dialog.text()).toMatch(/verification identity that\s+example\.org publishes for @alice:example\.org/)
     expect(dialog.text()).toContain('AbCd EfGh')
-    await app.find('dialog .btn-primary').trigger('click')
+    await app.find('dialog [aria-label="Close"]').trigger('click')
 
     await app.find('[aria-label="Details of Firefox on Windows (STRANGER)"]').trigger('click')
     await flushPromises()

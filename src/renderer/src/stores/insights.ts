@@ -4,6 +4,7 @@ import type { Account, AccountReview, UiaAuth } from '../../../shared/contract'
 import { api } from '../api'
 import { hasCode, sentence } from '../lib/errors'
 import { summarise, type Summary } from '../lib/insights'
+import { useAccounts } from './accounts'
 import { useDevices } from './devices'
 import { useNotices } from './notices'
 import { withUia } from './uia'
@@ -116,6 +117,13 @@ export const useInsights = defineStore('insights', () => {
     const s = attention.value[accountId]
     return !!s && (s.new > 0 || s.unverified > 0 || s.unknown > 0)
   }
+
+  // A click on a new sign-in's notification: that account, that device's details.
+  api().on('openDevice', ({ accountId, deviceId }) => {
+    overviewOpen.value = false
+    void useAccounts().select(accountId).catch(() => undefined)
+    details.value = { accountId, deviceId }
+  })
 
   api().on('newDevices', ({ accountId }) => {
     // The list will show them as New; a review shown now is out of date.
