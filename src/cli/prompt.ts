@@ -29,8 +29,8 @@ export async function readSecretFromStdin(stdin: Readable, what = 'password'): P
   return text
 }
 
-/** Asks on the terminal with echo off. Ctrl+C or Ctrl+D cancels. */
-export function promptSecret(question: string, stdin: TtyInput, stderr: Writable): Promise<string> {
+/** Asks on the terminal with echo off. Ctrl+C or Ctrl+D cancels. `what` names the secret in sentences. */
+export function promptSecret(question: string, stdin: TtyInput, stderr: Writable, what = 'password'): Promise<string> {
   if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') {
     return Promise.reject(
       new CliError('usage', 'There is no terminal to ask for the password on; pipe it in with --password-stdin.'),
@@ -54,7 +54,7 @@ export function promptSecret(question: string, stdin: TtyInput, stderr: Writable
     const onData = (chunk: string): void => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') {
-          if (value === '') return finish(new CliError('cancelled', 'No password was given.'))
+          if (value === '') return finish(new CliError('cancelled', `No ${what} was given.`))
           return finish()
         }
         if (ch === '\u0003' || ch === '\u0004') return finish(new CliError('cancelled', 'Cancelled.'))

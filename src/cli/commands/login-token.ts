@@ -42,7 +42,7 @@ export const register: RegisterCommand = (program, kit) => {
       const text =
         opts.code ??
         (stdin.isTTY && positional === undefined
-          ? await promptSecret('Login code (not shown): ', stdin, stderr)
+          ? await promptSecret('Login code (not shown): ', stdin, stderr, 'login code')
           : await readSecretFromStdin(stdin, 'login code'))
       const svc = await kit.service()
       const account = await kit.withPlainHttpConsent(opts, (allow) =>
