@@ -43,11 +43,11 @@ export interface OAuthClientOptions {
  * registrations), else a new registration, kept for next time. One id per issuer, shared by its
  * accounts, so registrations do not pile up on the server.
  */
-export async function clientIdFor(options: OAuthClientOptions, check: 'probe' | 'trust' = 'probe'): Promise<string> {
+export async function clientIdFor(options: OAuthClientOptions): Promise<string> {
   const { server, clients } = options
   const issuer = server.metadata.issuer
   const kept = await clients.get(issuer)
-  if (kept !== undefined && (check === 'trust' || (await clientKnown(server, kept, options.signal)))) return kept
+  if (kept !== undefined && (await clientKnown(server, kept, options.signal))) return kept
   const clientId = await registerClient(server, { clientUri: options.clientUri, redirectUri: OAUTH_REDIRECT_URI_TO_REGISTER }, options.signal)
   await clients.set(issuer, clientId)
   return clientId

@@ -143,8 +143,8 @@ export function oauthFailure(error: unknown, server: OAuthServer, call: CallShap
   if (error instanceof oauth.OperationProcessingError) {
     const cause = (error as { cause?: unknown }).cause
     if (error.code === oauth.RESPONSE_IS_NOT_CONFORM && cause instanceof Response) {
-      const kind: MatrixErrorKind = cause.status >= 500 ? 'http' : 'http'
-      return new MatrixError({ ...base, kind, status: cause.status, message: `${host} answered ${call.label} with HTTP ${cause.status}.` })
+      // An unexpected status without an OAuth error body (a 5xx page, a proxy's 404).
+      return new MatrixError({ ...base, kind: 'http', status: cause.status, message: `${host} answered ${call.label} with HTTP ${cause.status}.` })
     }
     if (error.code === oauth.HTTP_REQUEST_FORBIDDEN) {
       return new MatrixError({ ...base, kind: 'invalid-input', message: `${host} asks Latchkey to sign in over plain http://, which would send the sign-in unencrypted; Latchkey does not.` })

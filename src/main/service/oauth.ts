@@ -40,8 +40,9 @@ export function clientStore(ctx: ServiceContext): OAuthClientStore {
   }
 }
 
-export async function clientIdOf(ctx: ServiceContext, server: OAuthServer, check: 'probe' | 'trust'): Promise<string> {
-  return clientIdFor({ server, clients: clientStore(ctx), clientUri: CLIENT_URI, signal: ctx.closing }, check)
+/** The client id for this issuer, checked with the server (or registered anew), before a sign-in. */
+export async function clientIdOf(ctx: ServiceContext, server: OAuthServer): Promise<string> {
+  return clientIdFor({ server, clients: clientStore(ctx), clientUri: CLIENT_URI, signal: ctx.closing })
 }
 
 /**

@@ -102,7 +102,7 @@ export class SsoRequests {
     refusePlainHttp(found.baseUrl, args.allowPlainHttp, 'sso')
     const context: ErrorContext = { login: 'oauth', server: found.serverName }
     const server = await mapErrors(() => oauthServer(ctx, metadata.issuer, found.baseUrl, metadata), context)
-    const clientId = await mapErrors(() => clientIdOf(ctx, server, 'probe'), context)
+    const clientId = await mapErrors(() => clientIdOf(ctx, server), context)
     const client = freshClient(ctx, found.baseUrl, versionsOf(found))
     const origin = originOf(found)
     let kept: Account | undefined
@@ -151,7 +151,7 @@ export class SsoRequests {
     refusePlainHttp(found.baseUrl, args.allowPlainHttp, 'sso')
     const context: ErrorContext = { login: 'oauth', server: found.serverName }
     const server = await mapErrors(() => oauthServer(ctx, metadata.issuer, found.baseUrl, metadata), context)
-    const clientId = await mapErrors(() => clientIdOf(ctx, server, 'probe'), context)
+    const clientId = await mapErrors(() => clientIdOf(ctx, server), context)
     const client = freshClient(ctx, found.baseUrl, versionsOf(found))
     const origin = originOf(found)
     const abort = new AbortController()
