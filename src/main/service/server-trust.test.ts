@@ -81,6 +81,20 @@ describe('a user id whose server names this homeserver in its well-known file', 
   })
 })
 
+describe('a server name with a port', () => {
+  it('accepts a homeserver on the same host name, whatever the port', async () => {
+    const { h } = await setUp({
+      serverName: 'example.org:8448',
+      homeHost: 'example.org',
+      wellKnown: {},
+    })
+    h.hs.addUser({ localpart: 'dave', password: 'pw' })
+    const account = await h.service.addWithPassword({ server: 'https://example.org:8448', identifier: { kind: 'user', user: 'dave' }, password: 'pw' })
+    expect(account.userId).toBe('@dave:example.org:8448')
+    expect(JSON.parse((await h.state()).file ?? '{}').accounts[0]).toMatchObject({ serverTrust: 'server-name' })
+  })
+})
+
 describe('a user id whose server names another homeserver', () => {
   it('is refused with a sentence naming both, the new session is signed out, and nothing is kept', async () => {
     hostile = await startHostileServer({

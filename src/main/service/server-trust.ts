@@ -17,7 +17,7 @@
  * login answer's `well_known` may change it).
  */
 import type { ServerTrust } from '../accounts'
-import { hostOf, parseServerName, sameBaseUrl, vouchedBaseUrl } from '../matrix'
+import { hostOf, isLoopbackHost, parseServerName, sameBaseUrl, vouchedBaseUrl } from '../matrix'
 import { ContractError } from '../../shared/errors'
 import { serverNameOf } from './accounts-view'
 import type { ServiceContext } from './context'
@@ -107,18 +107,8 @@ function withoutVouching(baseUrl: string, serverHostname: string): 'server-name'
   if (!URL.canParse(baseUrl)) return null
   const hostname = new URL(baseUrl).hostname.toLowerCase()
   if (hostname === serverHostname.toLowerCase()) return 'server-name'
-  if (isLoopback(hostname) && isLoopback(serverHostname)) return 'loopback'
+  if (isLoopbackHost(hostname) && isLoopbackHost(serverHostname)) return 'loopback'
   return null
-}
-
-/** localhost, 127/8, ::1 and ::ffff:127.* (URL spells IPv6 hosts in brackets, and the mapped form in hex). */
-export function isLoopback(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '')
-  if (h === 'localhost' || h === '::1') return true
-  if (/^127(?:\.\d{1,3}){3}$/.test(h)) return true
-  const mapped = /^::ffff:(?:(127(?:\.\d{1,3}){3})|([0-9a-f]{1,4}):[0-9a-f]{1,4})$/.exec(h)
-  if (!mapped) return false
-  return mapped[1] !== undefined || (mapped[2] !== undefined && parseInt(mapped[2], 16) >> 8 === 127)
 }
 
 function sameHost(a: string, b: string): boolean {
