@@ -31,6 +31,7 @@ report.name = standIn.name
 standIn.ready()
 await until('the window and the IPC binding', () => standIn.windows.length > 0 && standIn.ipcHandlers.size > 0)
 const [window] = standIn.windows
+report.windowAfterReadyMs = standIn.times.windows[0] - standIn.times.ready
 await until('the page to load', () => window.webContents.listenerCount('did-finish-load') === 0)
 step('ready')
 

@@ -24,6 +24,8 @@ export const standIn = {
   notifications: [],
   /** Resolves app.whenReady(); the test calls it when it has set the scene. */
   ready: () => {},
+  /** When things happened (performance.now()): `ready`, then each `window`. */
+  times: { ready: undefined, windows: [] },
   /** Answer of requestSingleInstanceLock (a second instance gets false). */
   singleInstanceLock: true,
 }
@@ -32,6 +34,7 @@ class StandInApp extends EventEmitter {
   #ready = false
   #whenReady = new Promise((resolve) => {
     standIn.ready = () => {
+      standIn.times.ready = performance.now()
       this.#ready = true
       this.emit('ready')
       resolve()
@@ -119,6 +122,7 @@ export class BrowserWindow extends EventEmitter {
   constructor(options) {
     super()
     this.options = options
+    standIn.times.windows.push(performance.now())
     standIn.windows.push(this)
     app.emit('web-contents-created', {}, this.webContents)
   }
