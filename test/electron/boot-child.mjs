@@ -23,7 +23,9 @@ async function until(what, condition, ms = 15_000) {
   }
 }
 
+const importStarted = performance.now()
 await import(pathToFileURL(index).href)
+report.importMs = performance.now() - importStarted
 step('imported')
 report.privilegedSchemes = standIn.privilegedSchemes
 report.singleInstance = standIn.singleInstanceLock

@@ -2,13 +2,14 @@
  * The app's life: one instance, a data folder, the service, the IPC binding, the window.
  */
 import { app, BrowserWindow, dialog, protocol } from 'electron'
-import { createSessionService, type SessionService } from '../service'
-import { notifyNewDevices } from './notifier'
+// Only what the first window needs is imported here; the service (and with it zod, the network
+// stack and the keychain) loads after the window is created (see `startService`).
+import type { SessionService } from '../service'
+import type { Binding } from '../../shared/bind'
 import type { EventPayload } from '../../shared/contract'
-import { bindContract, checkEvent } from '../../shared/bind'
-import { ipcChannel } from '../../shared/channels'
 import { registerIpc } from './ipc'
 import { LoginLinkInbox } from './login-links'
+import { PageOutbox } from './page-outbox'
 import { registerBundleProtocol } from './protocol'
 import { hardenSessions, openExternalFor } from './security'
 import { createMainWindow } from './window'
@@ -30,7 +31,8 @@ export function startApp(): void {
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ])
 
-  let service: SessionService | undefined
+  let starting: Promise<SessionService | undefined> | undefined
+  const outbox = new PageOutbox()
   const allowList = new ExternalUrlAllowList()
   const loginLinks = new LoginLinkInbox()
   loginLinks.receive(loginLinkIn(process.argv))
@@ -59,58 +61,74 @@ export function startApp(): void {
   })
 
   // Quitting waits for the service to close (SSO listeners, the accounts watcher), then quits.
+  // A quit while the service is still starting waits for it, so nothing it opens is left behind.
   app.on('will-quit', (event) => {
-    const closing = service
-    if (!closing) return
-    service = undefined
+    const running = starting
+    if (!running) return
+    starting = undefined
     event.preventDefault()
-    void closing.close().finally(() => app.quit())
+    void running.then((service) => service?.close()).finally(() => app.quit())
   })
 
   let mainWindow: BrowserWindow | undefined
   const openWindow = (): void => {
     const window = createMainWindow()
     mainWindow = window
-    // A link waits until the page can hear it: the renderer subscribes while it loads.
-    window.webContents.once('did-finish-load', () =>
-      loginLinks.connect((payload) => {
-        if (!window.isDestroyed()) window.webContents.send(ipcChannel('loginLink'), checkEvent('loginLink', { payload }))
-      }),
-    )
+    // Events wait until the page can hear them: the renderer subscribes while it loads.
+    outbox.open(window)
+    window.webContents.once('did-finish-load', () => loginLinks.connect((payload) => outbox.send('loginLink', { payload })))
     window.once('closed', () => {
       if (mainWindow === window) mainWindow = undefined
       loginLinks.disconnect()
     })
   }
 
-  void app.whenReady().then(async () => {
-    hardenSessions(allowList)
-    registerBundleProtocol()
+  /** Loads and starts the service; a failure is told to the person and ends the app. */
+  const startService = async (): Promise<SessionService | undefined> => {
     try {
-      service = await createSessionService({
+      const [{ createSessionService }, { notifyNewDevices }] = await Promise.all([import('../service'), import('./notifier')])
+      const service = await createSessionService({
         dataDir: app.getPath('userData'),
         openExternal: openExternalFor(allowList),
         // Issue 11 §6: look for new sign-ins every newDeviceCheckMinutes while the app runs.
         watchDevices: true,
       })
+      service.onEvent((event, payload) => {
+        outbox.send(event, payload)
+        if (event === 'newDevices') notifyNewDevices(() => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined), payload as EventPayload<'newDevices'>)
+      })
+      return service
     } catch (error) {
       dialog.showErrorBox(
         'Latchkey could not start',
         error instanceof Error ? error.message : 'Its data folder could not be opened.',
       )
       app.quit()
-      return
+      return undefined
     }
-    service.onEvent((event, payload) => {
-      if (event === 'newDevices') notifyNewDevices(() => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : undefined), payload as EventPayload<'newDevices'>)
-    })
-    registerIpc(bindContract(service, { onInternalError: logInternalError }), service, () => mainWindow, allowList)
+  }
+
+  void app.whenReady().then(() => {
+    hardenSessions(allowList)
+    registerBundleProtocol()
+    // The window first: it does not wait for the service (the keychain may take seconds to
+    // answer). Calls that come before the service is ready wait for it in the IPC binding.
     openWindow()
+    const started = startService()
+    starting = started
+    registerIpc(bindWhenStarted(started), () => mainWindow, allowList)
     // macOS keeps the app when its window closes; the Dock icon opens it again, with the same IPC.
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) openWindow()
     })
   })
+}
+
+async function bindWhenStarted(started: Promise<SessionService | undefined>): Promise<Binding | undefined> {
+  const service = await started
+  if (!service) return undefined
+  const { bindContract } = await import('../../shared/bind')
+  return bindContract(service, { onInternalError: logInternalError })
 }
 
 function logInternalError(error: unknown, call: string): void {

@@ -19,7 +19,7 @@ function fakeWindow() {
   return { window: { webContents, isDestroyed: () => false }, mainFrame, webContents, sent }
 }
 
-function setup() {
+function setup(started: (binding: Binding) => Promise<Binding | undefined> = async (binding) => binding) {
   handlers.clear()
   const calls: Array<[unknown, unknown]> = []
   const binding: Binding = {
@@ -28,13 +28,11 @@ function setup() {
       return { ok: false, error: { code: 'unsupported', message: 'Manage devices on the web.', url: 'https://account.example.org/devices' } }
     },
   }
-  let emit: ((event: string, payload: unknown) => void) | undefined
-  const service = { onEvent: (listener: (event: string, payload: unknown) => void) => ((emit = listener), () => {}) }
   const allowList = new ExternalUrlAllowList()
   const win = fakeWindow()
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  registerIpc(binding, service as any, () => win.window as any, allowList)
-  return { calls, allowList, win, emit: (e: string, p: unknown) => emit?.(e, p) }
+  registerIpc(started(binding), () => win.window as any, allowList)
+  return { calls, allowList, win, binding }
 }
 
 describe('the IPC binding in the Electron shell', () => {
@@ -72,9 +70,22 @@ describe('the IPC binding in the Electron shell', () => {
     expect(allowList.allows('https://account.example.org/devices')).toBe(true)
   })
 
-  it('forwards service events to the window, stripped to their schema', () => {
-    const { win, emit } = setup()
-    emit('notice', { level: 'warning', message: 'No keychain.', accessToken: 'syt_leak' })
-    expect(win.sent).toEqual([[ipcChannel('notice'), { level: 'warning', message: 'No keychain.' }]])
+  it('holds a call that comes before the service is ready and answers it once the service is', async () => {
+    let serviceReady: (binding: Binding) => void = () => {}
+    const { calls, win, binding } = setup(() => new Promise((resolve) => (serviceReady = resolve)))
+    let answered = false
+    const answer = handlers.get(ipcChannel('listDevices'))!({ sender: win.webContents, senderFrame: win.mainFrame }, { accountId: 'a' })
+    void answer.then(() => (answered = true))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(answered).toBe(false)
+    serviceReady(binding)
+    expect(await answer).toMatchObject({ ok: false, error: { code: 'unsupported' } })
+    expect(calls).toEqual([['listDevices', { accountId: 'a' }]])
+  })
+
+  it('answers a plain sentence, not a hang, when the service could not start', async () => {
+    const { win } = setup(async () => undefined)
+    const answer = await handlers.get(ipcChannel('listAccounts'))!({ sender: win.webContents, senderFrame: win.mainFrame }, undefined)
+    expect(answer).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('could not start') } })
   })
 })

@@ -1,21 +1,28 @@
 import { app, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import type { Binding } from '../../shared/bind'
-import { checkEvent } from '../../shared/bind'
-import { CALL_NAMES, EVENT_NAMES, ipcChannel } from '../../shared/channels'
-import type { SessionService } from '../service'
+import { CALL_NAMES, ipcChannel } from '../../shared/channels'
+import type { Envelope } from '../../shared/errors'
 import { devServerUrl, isTrustedSenderUrl, type ExternalUrlAllowList } from './policy'
+
+const NOT_STARTED: Envelope<never> = {
+  ok: false,
+  error: { code: 'internal', message: 'Latchkey could not start, so it cannot do this. Please start it again.' },
+}
 
 /**
  * Registers one ipcMain handler per call of the contract. Every message is checked to come from
  * the app's own top-level frame before its argument is even looked at; the binding validates the
  * argument and answers an Envelope, never a stack trace.
  *
+ * The handlers are in place before the service has started (the window does not wait for the
+ * keychain): a call that comes early waits for `binding` instead of failing. `binding` is
+ * undefined when the service could not start (the app is quitting then).
+ *
  * `currentWindow` is the app's one window at the time of the message: on macOS the window can be
  * closed and opened again (the Dock icon) while the app and these handlers live on.
  */
 export function registerIpc(
-  binding: Binding,
-  service: SessionService,
+  binding: Promise<Binding | undefined>,
   currentWindow: () => BrowserWindow | undefined,
   allowList: ExternalUrlAllowList,
 ): void {
@@ -35,16 +42,11 @@ export function registerIpc(
       if (!trusted(event)) {
         return { ok: false, error: { code: 'forbidden', message: 'Latchkey ignored a message from a page that is not its own.' } }
       }
-      const answer = await binding.call(name, args)
+      const ready = await binding
+      const answer = ready ? await ready.call(name, args) : NOT_STARTED
       // A link main hands the renderer (an account-management page) may be opened later.
       if (!answer.ok && answer.error.url) allowList.offer(answer.error.url)
       return answer
     })
   }
-
-  service.onEvent((event, payload) => {
-    const window = currentWindow()
-    if (!window || window.isDestroyed() || !EVENT_NAMES.includes(event)) return
-    window.webContents.send(ipcChannel(event), checkEvent(event, payload))
-  })
 }
