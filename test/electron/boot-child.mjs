@@ -34,6 +34,15 @@ standIn.ready()
 await until('the window and the IPC binding', () => standIn.windows.length > 0 && standIn.ipcHandlers.size > 0)
 const [window] = standIn.windows
 report.windowAfterReadyMs = standIn.times.windows[0] - standIn.times.ready
+
+// The page asks for the accounts as soon as it can, maybe before the service has started (the
+// keychain may still be answering): the call must wait for the service, not fail.
+const keychain = process.env.LATCHKEY_STAND_IN_KEYCHAIN_MS ? (await import('keytar')).standInKeychain : undefined
+report.keychainAnsweredBeforeWindow = keychain ? keychain.answeredAt !== undefined : undefined
+report.earlyCallBeforeKeychain = keychain ? keychain.answeredAt === undefined : undefined
+const earlyCall = standIn.ipcHandlers.get('latchkey:listAccounts')?.({ sender: window.webContents, senderFrame: window.webContents.mainFrame }, undefined)
+report.earlyListAccounts = await earlyCall
+report.earlyAnsweredAfterKeychainMs = keychain?.answeredAt === undefined ? undefined : performance.now() - keychain.answeredAt
 await until('the page to load', () => window.webContents.listenerCount('did-finish-load') === 0)
 step('ready')
 

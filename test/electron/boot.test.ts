@@ -37,6 +37,12 @@ interface BootReport {
   openUrlPrevented: boolean
   linksSent: unknown[]
   quitCalls: number
+  windowAfterReadyMs: number
+  importMs: number
+  keychainAnsweredBeforeWindow?: boolean
+  earlyCallBeforeKeychain?: boolean
+  earlyListAccounts: { ok: boolean; value?: { accounts: unknown[] } }
+  earlyAnsweredAfterKeychainMs?: number
   reopened: { windows: number; quitAsked: number; newWindowHeard: boolean; oldWindowHeard: boolean; linksToNew: unknown[] }
 }
 
@@ -135,6 +141,24 @@ describe('the built app, started with a stand-in Electron', () => {
     expect(report.quitCalls).toBe(3)
     expect(code).toBe(0)
     expect(exitMs).toBeLessThan(5000)
+  })
+
+  it('opens the window before a slow keychain has answered, and answers a call made meanwhile once the service is ready', { timeout: 40_000 }, async () => {
+    const keychainMs = 1500
+    const { report, code } = await boot({ LATCHKEY_STAND_IN_KEYCHAIN_MS: String(keychainMs) })
+    expect(report.errorBoxes).toEqual([])
+    expect(report.windowCount).toBe(1)
+    // The window did not wait for the keychain probe (before this change it came ~1 s after ready with a 1 s keychain).
+    expect(report.keychainAnsweredBeforeWindow).toBe(false)
+    expect(report.windowAfterReadyMs).toBeLessThan(keychainMs / 3)
+    // The page's first call came before the service was ready: it waited and was answered.
+    expect(report.earlyCallBeforeKeychain).toBe(true)
+    expect(report.earlyListAccounts).toMatchObject({ ok: true, value: { accounts: [] } })
+    expect(report.earlyAnsweredAfterKeychainMs).toBeGreaterThanOrEqual(0)
+    // The rest of the start is as usual, and the app still quits by itself.
+    expect(report.ownListAccounts).toMatchObject({ ok: true })
+    expect(report.linkAtLaunch).toEqual([{ payload: link(1) }])
+    expect(code).toBe(0)
   })
 
   it('ignores a development URL when the app is packaged', { timeout: 40_000 }, async () => {
