@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
@@ -167,6 +167,7 @@ export class OAuthIssuer {
       findAccount: (_ctx: unknown, id: string) =>
         options.state.users.has(id) ? { accountId: id, claims: () => ({ sub: id }) } : undefined,
       cookies: { keys: [randomBytes(16).toString('hex')] },
+      jwks: jwks(),
       features: {
         devInteractions: { enabled: false },
         registration: { enabled: true },
@@ -363,6 +364,19 @@ export class OAuthIssuer {
     const name = payload?.['client_name']
     return typeof name === 'string' && name !== '' ? name : 'An application'
   }
+}
+
+/**
+ * One signing key per test process (an RSA key takes a moment to make): without one, oidc-provider
+ * uses its development keys and says so on every start.
+ */
+let signingKeys: { keys: Array<Record<string, unknown>> } | undefined
+function jwks(): { keys: Array<Record<string, unknown>> } {
+  if (!signingKeys) {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    signingKeys = { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'test-issuer', use: 'sig', alg: 'RS256' }] }
+  }
+  return { keys: signingKeys.keys.map((k) => ({ ...k })) }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
