@@ -33,9 +33,13 @@ for (const theme of ['light', 'dark'] as const) {
       const toggle = page.getByRole('button', { name: 'Accounts', exact: true })
       await toggle.click()
       await expect(page.getByRole('navigation', { name: 'Accounts' })).toBeInViewport()
+      // The keyboard goes into the sidebar, on the account shown; Escape gives it back to the button.
+      await expect(page.locator('nav button.account[aria-current="true"]')).toBeFocused()
       for (const problem of await layoutProblems(page)) found.push(`500px, sidebar open: ${problem}`)
       await page.screenshot({ path: resolve(SHOTS, `${theme}-500px-sidebar.png`) })
       await page.keyboard.press('Escape')
+      await expect(toggle).toBeFocused()
+      await expect(toggle).toHaveAttribute('aria-expanded', 'false')
       await openAddAccount(page)
       for (const problem of await layoutProblems(page)) found.push(`500px, add account: ${problem}`)
       expect(found).toEqual([])
