@@ -310,7 +310,6 @@ export const test = base.extend<TestFixtures & DriverOptions, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  // eslint-disable-next-line no-empty-pattern
   homeserverOptions: [{}, { option: true }],
 
   homeserver: async ({ homeserverOptions }, use) => {
