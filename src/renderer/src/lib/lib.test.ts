@@ -2,7 +2,7 @@ import jsQR from 'jsqr'
 import { describe, expect, it } from 'vitest'
 import { makeDevices } from '../testing/fakeBridge'
 import { filterDevices, isInactive, sortOthers } from './devices'
-import { toIdentifier } from './identifier'
+import { splitMatrixId, toIdentifier } from './identifier'
 import { qrPath } from './qr'
 import { countdown, duration, relativeTime, waitLabel } from './time'
 
@@ -95,5 +95,19 @@ describe('the QR code drawn as one SVG path', () => {
       }
     }
     expect(jsQR(pixels, side, side)?.data).toBe(payload)
+  })
+})
+
+describe('a full Matrix ID typed as a server or a username', () => {
+  it('splits into the username and the server', () => {
+    expect(splitMatrixId(' @alice:example.org ')).toEqual({ localpart: 'alice', server: 'example.org' })
+    expect(splitMatrixId('@bob:127.0.0.1:8448')).toEqual({ localpart: 'bob', server: '127.0.0.1:8448' })
+  })
+
+  it('leaves a plain username, an email address or a URL alone', () => {
+    expect(splitMatrixId('alice')).toBeNull()
+    expect(splitMatrixId('alice@example.org')).toBeNull()
+    expect(splitMatrixId('https://matrix.example.org')).toBeNull()
+    expect(splitMatrixId('@alice')).toBeNull()
   })
 })
