@@ -16,12 +16,23 @@ export function installDemoBridge({ callNames, deviceCount }: DemoOptions): void
     { id: 'a2', userId: '@alice:home.example', homeserverUrl: 'https://home.example', serverName: 'home.example', deviceId: 'LATCHKEYB2', displayName: 'Alice (home)', authApi: 'legacy', order: 1, addedAt: new Date(now - 10 * day).toISOString(), status: 'soft-logged-out' },
   ]
   let activeId: string | null = 'a1'
+  // What each session is and whether it is verified (issue 11), so the bench renders those columns too.
+  const kinds = [
+    { type: 'web', client: { name: 'Firefox', version: '133' }, os: 'Linux', sources: { type: 'user-agent', client: 'user-agent', os: 'user-agent' } },
+    { type: 'mobile', client: { name: 'Element', version: '1.11.4' }, os: 'iOS 17.2', sources: { type: 'user-agent', client: 'user-agent', os: 'user-agent' } },
+    { type: 'mobile', client: { name: 'FluffyChat' }, os: 'Android', sources: { type: 'display-name', client: 'display-name', os: 'display-name' } },
+    { type: 'desktop', client: { name: 'Nheko' }, sources: { client: 'display-name' } },
+    { type: 'desktop', client: { name: 'SchildiChat', version: '1.11.30' }, os: 'Windows 10', sources: { type: 'client-information', client: 'client-information', os: 'user-agent' } },
+  ]
+  const verifications = [{ state: 'verified', fingerprint: 'lEuiRJBit0IG6nUf5pUzWTUEsRVVe/HJkoKuEww9ULI' }, { state: 'unverified', reason: 'No verified session has vouched for this one.' }, { state: 'no-encryption' }]
   const devices = Array.from({ length: deviceCount }, (_, i) => ({
     deviceId: i === 0 ? 'LATCHKEYA1' : `DEV${String(i).padStart(6, '0')}`,
     displayName: i === 0 ? 'Latchkey on this computer' : ['Element on Firefox', 'Element iOS', 'FluffyChat Android', 'Nheko', 'SchildiChat Desktop'][i % 5] + ` #${i}`,
     lastSeenIp: `192.168.${(i >> 8) & 255}.${i & 255}`,
     lastSeenTs: now - ((i * 7919) % 400) * day - (i % 97) * 60_000,
     current: i === 0,
+    ...(i === 0 ? { type: 'desktop', client: { name: 'Latchkey', version: '0.1.0' }, sources: { type: 'client-information', client: 'client-information' }, verification: { state: 'no-encryption' } } : { ...kinds[i % 5], verification: verifications[i % 3] }),
+    ...(i > 0 && i % 997 === 1 ? { new: true, firstSeenAt: new Date(now - 3600_000).toISOString() } : {}),
   }))
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
   const snapshot = () => ({ accounts, activeId, storage: 'keychain' })
@@ -31,6 +42,7 @@ export function installDemoBridge({ callNames, deviceCount }: DemoOptions): void
     checkAll: () => snapshot(),
     avatar: () => null,
     listDevices: (args) => (args?.accountId === 'a1' ? devices : devices.slice(0, 3)),
+    markDevicesSeen: () => undefined,
     discover: () => ({
       input: 'example.org', serverName: 'example.org', baseUrl: 'https://matrix.example.org', versions: ['v1.11'],
       password: true, loginToken: true, sso: true, identityProviders: [{ id: 'github', name: 'GitHub' }, { id: 'gitlab', name: 'GitLab' }],

@@ -189,23 +189,30 @@ export function reviewOf(record: AccountRecord, devices: Device[], inactiveDays:
 export async function review(ctx: ServiceContext, args: CallArgs<'review'>): Promise<CallResult<'review'>> {
   const inactiveDays = args?.inactiveDays ?? DEFAULT_INACTIVE_DAYS
   const snapshot = await readSnapshot(ctx)
-  const reviews = new Map<string, AccountReview>()
+  const looks = new Map<string, Device[] | { code: string; message: string }>()
   await forEachBounded(snapshot.accounts, (r) => hostKey(r.homeserverUrl), ctx.tuning.checksPerHost, async (record) => {
     if (record.status !== 'active') {
-      reviews.set(record.id, emptyReview(record, 'logged-out', `Sign in to ${record.userId} again to review its sessions.`))
+      looks.set(record.id, { code: 'logged-out', message: `Sign in to ${record.userId} again to review its sessions.` })
       return
     }
     try {
-      const { devices } = await lookAtDevices(ctx, record, await ctx.pool.client(record))
-      // The look may have just written the master key's change: read it from the latest record.
-      const latest = (await readSnapshot(ctx)).accounts.find((a) => a.id === record.id) ?? record
-      reviews.set(record.id, reviewOf(latest, devices, inactiveDays, Date.now()))
+      looks.set(record.id, (await lookAtDevices(ctx, record, await ctx.pool.client(record))).devices)
     } catch (error) {
       const e = toContractError(error, { server: record.serverName })
-      reviews.set(record.id, emptyReview(record, e.code, e.message))
+      looks.set(record.id, { code: e.code, message: e.message })
     }
   })
-  return { accounts: snapshot.accounts.map((a) => reviews.get(a.id)).filter((r): r is AccountReview => r !== undefined) }
+  // The looks may have just written a master key's change: the records as they are now.
+  const latest = new Map((await readSnapshot(ctx)).accounts.map((a) => [a.id, a]))
+  const now = Date.now()
+  return {
+    accounts: snapshot.accounts.flatMap((original) => {
+      const look = looks.get(original.id)
+      const record = latest.get(original.id) ?? original
+      if (!look) return []
+      return [Array.isArray(look) ? reviewOf(record, look, inactiveDays, now) : emptyReview(record, look.code, look.message)]
+    }),
+  }
 }
 
 function emptyReview(record: AccountRecord, code: string, message: string): AccountReview {

@@ -1,0 +1,132 @@
+/**
+ * Issue 11's figures. Prints, asserts nothing:
+ * - the signature checks for 200 devices (target ≤ 20 ms): matrix/cross-signing.ts over a real
+ *   /keys/query answer made with Node's ed25519;
+ * - the overview for 20 accounts × 200 devices against the test homeserver (keys, client
+ *   information and user agents included), next to its reference: each account's own three
+ *   requests (devices, keys, filtered sync) run in parallel, the slowest account's time
+ *   (target: the overview within 1.3× of that).
+ *
+ * `npx tsx bench/insights.ts` (or `npm run bench -- insights`). ACCOUNTS=… and DEVICES=… change the sizes.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MemorySecretStore } from '../src/main/accounts/secrets'
+import { MatrixClient, verifyDevices } from '../src/main/matrix'
+import { createSessionService } from '../src/main/service'
+import { newCrossSigningIdentity, newDeviceKeys, verifiedBy, type CrossSigningIdentity } from '../test/homeserver/cross-signing'
+import { startHomeserver, type TestHomeserver } from '../test/homeserver/index'
+
+// The review's per-host width (tuning.checksPerHost) can be changed with PER_HOST=… to see its effect.
+
+const ACCOUNTS = Number(process.env.ACCOUNTS ?? 20)
+const DEVICES = Number(process.env.DEVICES ?? 200)
+const RUNS = 9
+const DAY = 24 * 3600_000
+
+function stats(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const median = sorted[Math.floor(sorted.length / 2)]!
+  return `median ${median.toFixed(1)} ms, min ${sorted[0]!.toFixed(1)}, max ${sorted[sorted.length - 1]!.toFixed(1)} (${samples.length} runs)`
+}
+
+const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!
+
+const USER_AGENTS = [
+  'Element X Android/25.04.0 (Google Pixel 8; Android 14; AP2A.240905.003; Sdk 1.0)',
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Element/1.11.85 Chrome/128.0.6613.186 Electron/32.2.5 Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+  'Element/1.11.4 (iPhone; iOS 17.2; Scale/3.00)',
+  'mautrix-go/v0.20.0',
+]
+
+/** A user with `count` realistic devices: two in three verified, most with keys, some with client information. */
+function seedUser(hs: TestHomeserver, localpart: string, count: number): CrossSigningIdentity {
+  const userId = `@${localpart}:${hs.serverName}`
+  const identity = newCrossSigningIdentity(userId)
+  hs.setCrossSigningKeys(localpart, { master: identity.masterJson, selfSigning: identity.selfSigningJson, userSigning: identity.userSigningJson })
+  const now = Date.now()
+  for (let i = 0; i < count; i++) {
+    const deviceId = `D${localpart.toUpperCase()}${String(i).padStart(4, '0')}`
+    hs.addDevice(localpart, { deviceId, displayName: `Session ${i}`, lastSeenTs: now - ((i * 7919) % 300) * DAY, lastSeenIp: `10.0.${i >> 8}.${i & 255}`, userAgent: USER_AGENTS[i % USER_AGENTS.length]! })
+    if (i % 5 !== 4) {
+      const keys = newDeviceKeys(userId, deviceId).json
+      hs.setDeviceKeys(localpart, deviceId, i % 3 === 2 ? keys : verifiedBy(identity, keys))
+    }
+    if (i % 4 === 0) hs.setAccountData(localpart, `io.element.matrix_client_information.${deviceId}`, { name: 'Element X Android', version: '25.04.0' })
+  }
+  return identity
+}
+
+/** 200 verified devices of a fresh identity each run, so every run checks signatures it has never seen. */
+async function signatureChecks(): Promise<void> {
+  const userId = '@alice:example.org'
+  const answers = Array.from({ length: RUNS + 1 }, () => {
+    const identity = newCrossSigningIdentity(userId)
+    const deviceKeys: Record<string, unknown> = {}
+    for (let i = 0; i < DEVICES; i++) deviceKeys[`D${i}`] = verifiedBy(identity, newDeviceKeys(userId, `D${i}`).json)
+    return { deviceKeys, masterKey: identity.masterJson, selfSigningKey: identity.selfSigningJson }
+  })
+  const ids = Array.from({ length: DEVICES }, (_, i) => `D${i}`)
+  const cold: number[] = []
+  const warm: number[] = []
+  answers.forEach((answer, i) => {
+    let t = performance.now()
+    const result = verifyDevices(userId, answer, ids)
+    if (i > 0) cold.push(performance.now() - t) // the first run warms up the JIT
+    if ([...result.devices.values()].some((v) => v.state !== 'verified')) throw new Error('a device did not verify')
+    t = performance.now()
+    verifyDevices(userId, answer, ids)
+    if (i > 0) warm.push(performance.now() - t)
+  })
+  console.log(`Signature checks, ${DEVICES} verified devices (self-signing key checked against the master key, each device against it):`)
+  console.log(`  first look at an answer: ${stats(cold)} (target ≤ 20 ms)`)
+  console.log(`  the same answer again (checks remembered): ${stats(warm)}`)
+}
+
+async function overview(): Promise<void> {
+  const users = Array.from({ length: ACCOUNTS }, (_, i) => ({ localpart: `user${i}`, password: `pw${i}` }))
+  const hs = await startHomeserver({ users })
+  const dir = await mkdtemp(join(tmpdir(), 'latchkey-bench-'))
+  const service = await createSessionService({ dataDir: dir, secrets: new MemorySecretStore(), watchAccounts: false, ...(process.env.PER_HOST ? { tuning: { checksPerHost: Number(process.env.PER_HOST) } } : {}), insightSettings: async () => ({ publishClientInformation: false, newDeviceCheckMinutes: 15 }) })
+  try {
+    for (const u of users) seedUser(hs, u.localpart, DEVICES)
+    const clients: MatrixClient[] = []
+    for (const u of users) {
+      await service.addWithPassword({ server: hs.url, identifier: { kind: 'user', user: u.localpart }, password: u.password })
+      const client = new MatrixClient({ baseUrl: hs.url })
+      await client.login({ type: 'password', identifier: { kind: 'user', user: u.localpart }, password: u.password, refreshToken: false })
+      clients.push(client)
+    }
+    await service.review(undefined) // first look: remembers devices and master keys
+    const reference: number[] = []
+    const reviewed: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      // Reference: every account's own three requests in parallel; the slowest account's time.
+      const perAccount = await Promise.all(
+        clients.map(async (c) => {
+          const t = performance.now()
+          await Promise.all([c.devices(), c.keysQuery([c.userId!]), c.clientInformation()])
+          return performance.now() - t
+        }),
+      )
+      reference.push(Math.max(...perAccount))
+      const t = performance.now()
+      const { accounts } = await service.review(undefined)
+      reviewed.push(performance.now() - t)
+      if (accounts.length !== ACCOUNTS || accounts.some((a) => a.error)) throw new Error('the review did not cover every account')
+    }
+    console.log(`\nOverview, ${ACCOUNTS} accounts × ${DEVICES} devices on one test homeserver (keys query, client information and user agents included):`)
+    console.log(`  review() across all accounts:                       ${stats(reviewed)}`)
+    console.log(`  reference, the slowest account's own requests in parallel (all accounts at once): ${stats(reference)}`)
+    console.log(`  ratio of medians: ${(median(reviewed) / median(reference)).toFixed(2)}× (target ≤ 1.3×)`)
+  } finally {
+    await service.close()
+    await hs.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+await signatureChecks()
+await overview()
