@@ -32,6 +32,7 @@ export const CALL_NAMES = [
   'markDevicesSeen',
   'signOutInactive',
   'takeNewDeviceReports',
+  'acknowledgeIdentity',
   // Issue 10: OAuth 2.0 sign-in
   'beginOAuth',
   'beginDeviceCode',

@@ -336,6 +336,8 @@ export const calls = {
       results: z.array(z.object({ accountId: id, signedOut: z.array(z.string()), error: z.object({ code: z.string(), message: z.string() }).optional() })),
     }),
   },
+  /** The person reset the account's verification identity themselves: stop warning about that change. */
+  acknowledgeIdentity: { args: accountRef, result: none },
   /** New devices the command line has not reported yet; each is answered once. The app's New mark stays. */
   takeNewDeviceReports: { args: none, result: z.array(newDeviceReport) },
   // Issue 10: OAuth 2.0 sign-in in the browser ("Continue with <server>"); finished with

@@ -26,7 +26,7 @@ import type { ServiceApi } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { mapErrors } from './errors'
 import { DEFAULT_TUNING, defaultClientInformation, type SessionService, type SessionServiceOptions } from './types'
-import { markDevicesSeen, review, signOutInactive, syncClientInformation, takeNewDeviceReports } from './insights'
+import { acknowledgeIdentity, markDevicesSeen, review, signOutInactive, syncClientInformation, takeNewDeviceReports } from './insights'
 import { watchDevices } from './device-watch'
 
 export type { SessionService, SessionServiceOptions, ServiceTuning, InsightSettings } from './types'
@@ -127,6 +127,10 @@ export async function createSessionService(options: SessionServiceOptions): Prom
     },
     signOutInactive: (args) => signOutInactive(ctx, args),
     takeNewDeviceReports: () => takeNewDeviceReports(ctx),
+    acknowledgeIdentity: async (args) => {
+      await acknowledgeIdentity(ctx, args)
+      return undefined
+    },
   }
   return {
     ...guarded(api),

@@ -116,6 +116,12 @@ describe('the master key', () => {
     // Said once, not at every look.
     await h.service.listDevices({ accountId: alice.id })
     expect(h.eventsOf('notice')).toHaveLength(1)
+
+    // The person reset it themselves: the warning goes, the new key stays remembered.
+    await h.service.acknowledgeIdentity({ accountId: alice.id })
+    expect((await h.service.listAccounts(undefined)).accounts[0]?.identityChangedAt).toBeUndefined()
+    const acknowledged = JSON.parse((await h.state()).file ?? '{}') as { accounts: Array<{ masterKey?: { key: string; changedAt?: string } }> }
+    expect(acknowledged.accounts[0]?.masterKey).toEqual({ key: swapped.master.publicKey, firstSeenAt: expect.any(String) })
   })
 })
 

@@ -221,6 +221,17 @@ function emptyReview(record: AccountRecord, code: string, message: string): Acco
   return r
 }
 
+/** The person says they reset the identity themselves: the new key stays remembered, the warning goes. */
+export async function acknowledgeIdentity(ctx: ServiceContext, args: CallArgs<'acknowledgeIdentity'>): Promise<void> {
+  const record = await recordOf(ctx, args.accountId)
+  if (!record.masterKey?.changedAt) return
+  await commit(ctx, (draft) => {
+    const current = draft.accounts.find((a) => a.id === record.id)
+    const key = current?.masterKey
+    if (current && key) patchAccount(draft, current.id, { masterKey: { key: key.key, firstSeenAt: key.firstSeenAt } })
+  })
+}
+
 // ---------------------------------------------------------------------------------------------
 // New marks
 

@@ -27,8 +27,8 @@ const DEVICES: Device[] = [
   makeDevice({ deviceId: 'STRANGER', displayName: 'Firefox on Windows', type: 'web', client: { name: 'Firefox', version: '133' }, os: 'Windows 10', verification: { state: 'unknown', reason: 'The signature on this session’s keys does not match what was signed: it is forged or damaged.' }, new: true, lastSeenTs: now - 5 * 60_000 }),
 ]
 
-async function mountApp(handlers: Handlers = {}): Promise<VueWrapper> {
-  const snapshot = makeSnapshot([alice, bob], alice.id)
+async function mountApp(handlers: Handlers = {}, first = alice): Promise<VueWrapper> {
+  const snapshot = makeSnapshot([first, bob], first.id)
   fake = fakeBridge({
     listAccounts: () => snapshot,
     setActive: ({ accountId }) => ({ ...snapshot, activeId: accountId }),
@@ -133,6 +133,19 @@ describe('signing one device out', () => {
     await flushPromises()
     await app.find('[aria-label="Sign out Firefox on Windows (STRANGER)"]').trigger('click')
     expect(app.find('#sign-out-password').exists()).toBe(true)
+  })
+})
+
+describe('a changed verification identity', () => {
+  it('is warned about above the devices until the person says they reset it themselves', async () => {
+    const changed = { ...alice, identityChangedAt: '2026-11-20T10:00:00.000Z' }
+    const app = await mountApp({ acknowledgeIdentity: () => undefined }, changed)
+    const warning = app.find('.summary .identity')
+    expect(warning.text()).toMatch(/verification identity changed/)
+    expect(app.findAll('nav .account')[0]!.find('[data-attention]').classes()).toContain('alarm')
+    await warning.find('button').trigger('click')
+    await flushPromises()
+    expect(fake.callsOf('acknowledgeIdentity')).toEqual([{ accountId: alice.id }])
   })
 })
 

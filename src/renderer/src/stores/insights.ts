@@ -59,6 +59,11 @@ export const useInsights = defineStore('insights', () => {
     if (list) devices.byAccount = { ...devices.byAccount, [accountId]: list.map((d) => (d.new && seen.has(d.deviceId) ? { ...d, new: false } : d)) }
   }
 
+  /** The person reset the account's verification identity themselves: no more warning about it. */
+  async function acknowledgeIdentity(accountId: string): Promise<void> {
+    await notices.track('Saving…', () => api().acknowledgeIdentity({ accountId }), { accountId })
+  }
+
   async function loadReview(): Promise<void> {
     reviewing.value = true
     try {
@@ -130,5 +135,5 @@ export const useInsights = defineStore('insights', () => {
     void devices.load(accountId).catch(() => undefined)
   })
 
-  return { details, signingOut, authStages, overviewOpen, reviews, reviewing, batch, attention, needsAttention, signOutOne, markSeen, loadReview, signOutInactive, rememberStages }
+  return { details, signingOut, authStages, overviewOpen, reviews, reviewing, batch, attention, needsAttention, signOutOne, markSeen, acknowledgeIdentity, loadReview, signOutInactive, rememberStages }
 })
