@@ -43,6 +43,22 @@ export function installDemoBridge({ callNames, deviceCount }: DemoOptions): void
     avatar: () => null,
     listDevices: (args) => (args?.accountId === 'a1' ? devices : devices.slice(0, 3)),
     markDevicesSeen: () => undefined,
+    // Issue 11's overview: 20 accounts of 200 devices each (the bench's "20 × 200").
+    review: () => ({
+      accounts: Array.from({ length: 20 }, (_, a) => {
+        const own = devices.slice(a * 200, a * 200 + 200)
+        const ids = (pick: (d: (typeof devices)[number]) => boolean) => own.filter((d) => !d.current && pick(d)).map((d) => d.deviceId)
+        return {
+          accountId: a === 0 ? 'a1' : `r${a}`,
+          userId: `@person${a}:example.org`,
+          unverified: ids((d) => d.verification?.state === 'unverified'),
+          inactive: ids((d) => now - d.lastSeenTs >= 90 * day),
+          new: ids((d) => 'new' in d && d.new === true),
+          unknown: [],
+          devices: own,
+        }
+      }),
+    }),
     discover: () => ({
       input: 'example.org', serverName: 'example.org', baseUrl: 'https://matrix.example.org', versions: ['v1.11'],
       password: true, loginToken: true, sso: true, identityProviders: [{ id: 'github', name: 'GitHub' }, { id: 'gitlab', name: 'GitLab' }],
