@@ -1,15 +1,12 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
 import type { AccountsSnapshot, Device } from '../../../shared/contract'
 import { ContractError } from '../../../shared/errors'
-import App from '../App.vue'
-import { useBridge } from '../api'
 import { fakeBridge, makeAccount, makeDevices, makeSnapshot, type FakeBridge } from '../testing/fakeBridge'
+import { cleanWindowBetweenTests, mountWindow } from '../testing/mountWindow'
 
 let fake: FakeBridge
-let wrapper: VueWrapper | undefined
 
 const alice = makeAccount({ userId: '@alice:example.org', displayName: 'Alice', order: 0 })
 const bob = makeAccount({ userId: '@bob:example.org', displayName: 'Bob', order: 1, status: 'soft-logged-out' })
@@ -21,17 +18,10 @@ async function mountApp(devices: Device[] = makeDevices(5), snapshot: AccountsSn
     listDevices: () => devices,
     renameDevice: ({ deviceId, displayName }) => ({ ...devices.find((d) => d.deviceId === deviceId)!, displayName }),
   })
-  useBridge(fake.bridge)
-  setActivePinia(createPinia())
-  wrapper = mount(App, { attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return mountWindow(fake)
 }
 
-beforeEach(() => {
-  document.body.innerHTML = ''
-})
-afterEach(() => wrapper?.unmount())
+cleanWindowBetweenTests()
 
 describe('the account switcher', () => {
   it('shows each account with its name, user id, homeserver and status', async () => {

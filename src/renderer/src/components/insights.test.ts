@@ -1,19 +1,16 @@
 // @vitest-environment happy-dom
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
 import type { AccountReview, Device } from '../../../shared/contract'
 import { ContractError } from '../../../shared/errors'
-import App from '../App.vue'
-import { useBridge } from '../api'
 import { describeDevice, formatFingerprint, summarise } from '../lib/insights'
 import { fakeBridge, makeAccount, makeDevice, makeSnapshot, type FakeBridge, type Handlers } from '../testing/fakeBridge'
+import { cleanWindowBetweenTests, mountWindow } from '../testing/mountWindow'
 
 // Issue 11 in the window: the summary and its filters, the badges on each row, the details view,
 // one dialog for signing one device out, the sidebar's badge and the overview.
 
 let fake: FakeBridge
-let wrapper: VueWrapper | undefined
 const DAY = 24 * 3600_000
 const now = Date.now()
 
@@ -36,17 +33,10 @@ async function mountApp(handlers: Handlers = {}, first = alice): Promise<VueWrap
     markDevicesSeen: () => undefined,
     ...handlers,
   })
-  useBridge(fake.bridge)
-  setActivePinia(createPinia())
-  wrapper = mount(App, { attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return mountWindow(fake)
 }
 
-beforeEach(() => {
-  document.body.innerHTML = ''
-})
-afterEach(() => wrapper?.unmount())
+cleanWindowBetweenTests()
 
 describe('what the devices view says', () => {
   it('counts what needs attention, leaving out Latchkey’s own session', () => {

@@ -3,16 +3,13 @@
 // event, the window opens "Sign in with a login token" with the code filled in, and nothing is
 // signed in until the person clicks. A sign-in over plain http:// to another computer: the window
 // asks first, in the service's sentence.
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import App from '../App.vue'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
 import { ContractError } from '../../../shared/errors'
-import { useBridge } from '../api'
 import { fakeBridge, makeAccount, makeSnapshot, type FakeBridge } from '../testing/fakeBridge'
+import { cleanWindowBetweenTests, mountWindow } from '../testing/mountWindow'
 
 let fake: FakeBridge
-let wrapper: VueWrapper | undefined
 
 const alice = makeAccount({ userId: '@alice:example.org', displayName: 'Alice', order: 0 })
 const LINK = 'latchkey://login?hs=https%3A%2F%2Fmatrix.example.org&token=one-time-code&user=%40alice%3Aexample.org'
@@ -28,17 +25,10 @@ async function mountApp(plainHttp = false): Promise<VueWrapper> {
       return makeAccount({ userId: '@alice:example.org', deviceId: 'NEWDEVICE' })
     },
   })
-  useBridge(fake.bridge)
-  setActivePinia(createPinia())
-  wrapper = mount(App, { attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return mountWindow(fake)
 }
 
-beforeEach(() => {
-  document.body.innerHTML = ''
-})
-afterEach(() => wrapper?.unmount())
+cleanWindowBetweenTests()
 
 describe('a login link opened from outside', () => {
   it('opens the login-token form with the code filled in, and signs in only on the person’s click', async () => {
