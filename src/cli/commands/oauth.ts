@@ -45,28 +45,27 @@ export const register: RegisterCommand = (program, kit) => {
       const account = opts.account === undefined ? undefined : selectAccount(await svc.listAccounts(undefined), opts.account)
       const target = { server: server ?? account?.homeserverUrl ?? '', ...(account === undefined ? {} : { accountId: account.id }) }
       const signedIn = await kit.withPlainHttpConsent(opts, (allow) => kit.withTrust(opts, async (trust) => {
-        let requestId: string
-        if (opts.deviceCode) {
-          const started = await svc.beginDeviceCode({ ...target, ...allow, ...trust })
-          requestId = started.requestId
-          const address = started.verificationUriComplete ?? started.verificationUri
-          if (opts.qr !== false && started.verificationUriComplete !== undefined) {
-            const { default: QRCode } = await import('qrcode')
-            kit.say(await QRCode.toString(started.verificationUriComplete, { type: 'terminal', small: true }))
-          }
-          kit.say(`Open ${started.verificationUri} on any device and enter the code ${started.userCode}`)
-          if (address !== started.verificationUri) kit.say(`(or open ${address}, which has the code in it)`)
-          kit.say(`The code works until ${new Date(started.expiresAt).toLocaleTimeString()}. Waiting for you to confirm it (Ctrl+C cancels)…`)
-        } else {
-          const started = await svc.beginOAuth({ ...target, ...(opts.create ? { create: true } : {}), ...allow, ...trust })
-          requestId = started.requestId
-          kit.say('Waiting for the browser to come back (Ctrl+C cancels)…')
-        }
+        const started = opts.deviceCode
+          ? await svc.beginDeviceCode({ ...target, ...allow, ...trust })
+          : await svc.beginOAuth({ ...target, ...(opts.create ? { create: true } : {}), ...allow, ...trust })
+        // Listen for Ctrl+C before saying it works, so a Ctrl+C right after the line is not lost.
         const stop = kit.onInterrupt(() => {
-          void svc.cancelSso({ requestId })
+          void svc.cancelSso({ requestId: started.requestId })
         })
         try {
-          return await svc.completeSso({ requestId })
+          if ('userCode' in started) {
+            const address = started.verificationUriComplete ?? started.verificationUri
+            if (opts.qr !== false && started.verificationUriComplete !== undefined) {
+              const { default: QRCode } = await import('qrcode')
+              kit.say(await QRCode.toString(started.verificationUriComplete, { type: 'terminal', small: true }))
+            }
+            kit.say(`Open ${started.verificationUri} on any device and enter the code ${started.userCode}`)
+            if (address !== started.verificationUri) kit.say(`(or open ${address}, which has the code in it)`)
+            kit.say(`The code works until ${new Date(started.expiresAt).toLocaleTimeString()}. Waiting for you to confirm it (Ctrl+C cancels)…`)
+          } else {
+            kit.say('Waiting for the browser to come back (Ctrl+C cancels)…')
+          }
+          return await svc.completeSso({ requestId: started.requestId })
         } finally {
           stop()
         }
