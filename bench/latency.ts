@@ -7,7 +7,8 @@
  * parallel `fetch` as the reference. Targets (issue 13): warm ≤ 1.3, cold ≤ 3.3, CLI ≤ 2.5.
  * Prints figures, asserts nothing.
  *
- * `npm run bench -- latency` (RTT_MS=200, ACCOUNTS=100, HOSTS=10 to change the set-up).
+ * `npm run bench -- latency` (RTT_MS=200, ACCOUNTS=100, HOSTS=10 to change the set-up; BENCH_PROF=<dir>
+ * for a CPU profile of each measured process).
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -41,6 +42,11 @@ if (!process.env[KEYRING_FLAG]) {
   process.exit(run.status ?? 1)
 }
 
+/** BENCH_PROF=<dir>: each measured child process writes a CPU profile there. */
+function profiled(): string[] {
+  return process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b)
   const mid = s.length >> 1
@@ -49,7 +55,7 @@ function median(values: number[]): number {
 
 function child(mode: 'service' | 'fetch', env: NodeJS.ProcessEnv, stdin = ''): Promise<{ cold: number; warm: number[]; statuses?: string[] }> {
   return new Promise((resolvePromise, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/latency-child.ts'), mode], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] })
+    const p = spawn(process.execPath, [...profiled(), '--import', 'tsx', join(import.meta.dirname, 'lib/latency-child.ts'), mode], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] })
     let out = ''
     p.stdout.on('data', (c: Buffer) => (out += c.toString()))
     p.on('error', reject)
@@ -138,7 +144,7 @@ try {
   for (let i = 0; i < CLI_RUNS; i++) {
     starts.push((await timeProcess([cli, 'accounts'], env)).ms)
     proxy.connections = 0
-    const run = await timeProcess([...(process.env.CLI_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CLI_PROF}`] : []), cli, 'check'], env)
+    const run = await timeProcess([...profiled(), cli, 'check'], env)
     cliConnections = proxy.connections
     if (run.status !== 0) console.log(`  (latchkey check exited ${run.status}: ${run.stderr.trim().split('\n').at(-1)} ${process.env.DEBUG_CLI ? run.stdout : ''})`)
     checks.push(run.ms)

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createSessionService } from '../../src/main/service/index'
+import { warmProfile } from './warm-profile'
 
 const WARM_RUNS = Number(process.env.WARM_RUNS ?? 6)
 const mode = process.argv[2]
@@ -33,7 +34,9 @@ async function serviceRuns(): Promise<void> {
   }
   const cold = await time(check)
   const warm: number[] = []
+  await warmProfile.start()
   for (let i = 0; i < WARM_RUNS; i++) warm.push(await time(check))
+  await warmProfile.stop('checkAll-warm')
   await service.close()
   console.log(JSON.stringify({ cold, warm, statuses: [...statuses] }))
 }

@@ -28,7 +28,7 @@ export interface CliIo {
 
 export interface CliDeps {
   /** Builds the service on first use; `--help` and usage errors never open the account file. */
-  createService: (io: CliIo) => Promise<SessionService>
+  createService: (io: CliIo, hints?: ServiceHints) => Promise<SessionService>
   /** Ctrl+C: the CLI cancels a waiting SSO sign-in. Default: process SIGINT. */
   onInterrupt?: (handler: () => void) => () => void
 }
@@ -68,10 +68,16 @@ export function passwordPrompt(who: string, baseUrl: string): string {
   return `Password for ${who} (sent to ${host}): `
 }
 
+/** What a command knows before the service is built, so that it can be prepared while it loads. */
+export interface ServiceHints {
+  /** The sessions whose tokens the command will read: they are read from the keychain at once. */
+  readAhead?: ReadonlyArray<{ userId: string; deviceId: string }>
+}
+
 export interface CommandKit {
   readonly io: CliIo
-  /** The SessionService (network, keychain), built on first use. */
-  service(): Promise<SessionService>
+  /** The SessionService (network, keychain), built on first use (`hints` count only then). */
+  service(hints?: ServiceHints): Promise<SessionService>
   /** accounts.json alone: listing, switching and relabelling without the keychain or the network. */
   accountFile(): Promise<AccountFile>
   /** A line on stdout. */
@@ -145,10 +151,10 @@ export function createKit(io: CliIo, deps: CliDeps): { kit: CommandKit; exitCode
 
   const kit: CommandKit = {
     io,
-    async service() {
+    async service(hints) {
       if (service) return service
       memorySwitch()
-      service = await deps.createService(io)
+      service = await deps.createService(io, hints)
       // Say once, before anything else, when tokens cannot be kept (no keychain) or the list was reset.
       sayOnce((await service.listAccounts(undefined)).storageNotice)
       service.onEvent((event, payload) => {

@@ -18,7 +18,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-  }, { createService: async (io) => (await import('./service')).createCliService(io) })
+  }, { createService: async (io, hints) => (await import('./service')).createCliService(io, hints) })
 
   // Let pending output drain rather than calling process.exit(), which can cut a piped stdout short.
   process.exitCode = code

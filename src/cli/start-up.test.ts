@@ -60,11 +60,11 @@ async function seed(): Promise<void> {
 }
 
 /** Runs the real entry point under tsx and answers the modules it resolved, and how it ended. */
-function loadsOf(args: string[]): Promise<{ code: number | null; stdout: string; loaded: string[] }> {
+function loadsOf(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; loaded: string[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--import', TRACE, ENTRY, ...args], {
       cwd: ROOT,
-      env: { ...process.env, LATCHKEY_HOME: home, LATCHKEY_SECRET_STORE: '', NO_COLOR: '1' },
+      env: { ...process.env, LATCHKEY_HOME: home, LATCHKEY_SECRET_STORE: '', NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -96,6 +96,14 @@ describe('what a command loads', () => {
     expect(result.code).toBe(0)
     expect(result.loaded.length).toBeGreaterThan(5)
     expect(result.loaded.filter((url) => HEAVY.some((pattern) => pattern.test(url)))).toEqual([])
+  }, 30_000)
+
+  it('latchkey check builds the service without zod: the command line checks its few events by hand', async () => {
+    await writeFile(path.join(home, 'accounts.json'), JSON.stringify(emptySnapshot()))
+    const result = await loadsOf(['check'], { LATCHKEY_SECRET_STORE: 'memory' })
+    expect(result.code).toBe(0)
+    expect(result.loaded.some((url) => /\/src\/main\/service\/index\.ts$/.test(url))).toBe(true)
+    expect(result.loaded.filter((url) => /\/node_modules\/zod\/|\/src\/shared\/bind\.ts$/.test(url))).toEqual([])
   }, 30_000)
 
   it('latchkey --version loads not even commander', async () => {

@@ -13,13 +13,14 @@ export const register: RegisterCommand = (program, kit) => {
     )
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption) => {
-      // Each server's connections are opened first, so their handshakes overlap the keychain's start.
+      // Each server's connections are opened first, and every token is read from the keychain while
+      // the service loads, so the handshakes and the keychain's answers overlap the modules' start.
       const { accounts } = await (await kit.accountFile()).list()
-      const { preconnect } = await import('../../main/matrix')
+      const { preconnect } = await import('../../main/matrix/http')
       const perServer = new Map<string, number>()
       for (const a of accounts) perServer.set(a.homeserverUrl, (perServer.get(a.homeserverUrl) ?? 0) + 1)
       for (const [url, count] of perServer) preconnect(url, count)
-      const svc = await kit.service()
+      const svc = await kit.service({ readAhead: accounts })
       const snapshot = await svc.checkAll(undefined)
       // Each new device is answered once; the app keeps its New mark until the person looks there.
       const newDevices = await svc.takeNewDeviceReports(undefined)

@@ -4,7 +4,7 @@
  * `<user id>|<device id>`, password the secret as JSON.
  */
 import { SecretStoreError } from './errors'
-import { checkedSecret, pickSecret, storedSecretSchema, userIdOfKey, type SecretStore, type StoredSecret } from './secrets'
+import { checkedSecret, readSecret, userIdOfKey, type SecretStore, type StoredSecret } from './secrets'
 
 export const DEFAULT_SERVICE = 'Latchkey'
 
@@ -36,9 +36,9 @@ export class KeytarSecretStore implements SecretStore {
     } catch {
       throw corrupt(key)
     }
-    const parsed = storedSecretSchema.safeParse(json)
-    if (!parsed.success) throw corrupt(key)
-    return pickSecret(parsed.data)
+    const secret = readSecret(json)
+    if (!secret) throw corrupt(key)
+    return secret
   }
 
   async set(key: string, secret: StoredSecret): Promise<void> {

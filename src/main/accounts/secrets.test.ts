@@ -65,6 +65,12 @@ describe.each([
 })
 
 describe('the keytar store', () => {
+  it('reads back only the fields of a secret, whatever else the entry holds', async () => {
+    const keytar = new FakeKeytar()
+    await keytar.setPassword('T', aliceKey, JSON.stringify({ ...secret, extra: 'x' }))
+    expect(await new KeytarSecretStore(keytar, { service: 'T' }).get(aliceKey)).toStrictEqual(secret)
+  })
+
   it('keeps one JSON entry per session under its service name', async () => {
     const keytar = new FakeKeytar()
     await new KeytarSecretStore(keytar).set(aliceKey, secret)
@@ -74,6 +80,13 @@ describe('the keytar store', () => {
   it.each([
     ['is not JSON', 'syt_leaked_token_text{'],
     ['has the wrong shape', JSON.stringify({ token: 'syt_leaked_token_text' })],
+    ['is a list', JSON.stringify(['syt_leaked_token_text'])],
+    ['is JSON null', 'null'],
+    ['has an empty access token', JSON.stringify({ accessToken: '' })],
+    ['has an empty refresh token', JSON.stringify({ accessToken: 'syt_leaked_token_text', refreshToken: '' })],
+    ['has a negative expiry', JSON.stringify({ accessToken: 'syt_leaked_token_text', expiresAt: -1 })],
+    ['has a fractional expiry', JSON.stringify({ accessToken: 'syt_leaked_token_text', expiresAt: 1.5 })],
+    ['has an expiry in words', JSON.stringify({ accessToken: 'syt_leaked_token_text', expiresAt: 'tomorrow' })],
   ])('calls a secret that %s corrupt, naming only the account, and leaves other accounts readable', async (_what, raw) => {
     const keytar = new FakeKeytar()
     const store = new KeytarSecretStore(keytar, { service: 'T' })

@@ -2,7 +2,6 @@
  * Where access and refresh tokens live: the OS keychain (keytar-store.ts), or memory in
  * session-only mode. Never a file, never a log line, never an error message.
  */
-import { z } from 'zod'
 import { SecretStoreError } from './errors'
 
 /** One secret per session, stored as one JSON string in the keychain. */
@@ -25,11 +24,27 @@ export interface SecretStore {
   list(): Promise<string[]>
 }
 
-export const storedSecretSchema = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1).optional(),
-  expiresAt: z.number().int().nonnegative().optional(),
-})
+/**
+ * `value` as a secret (only its known fields), or null when it is not one: a non-empty access
+ * token, an optional non-empty refresh token, an optional expiry in whole milliseconds. Written
+ * by hand, not with zod: every command that reads a token passes here, and zod would cost the
+ * command line's start (issue 13 §2).
+ */
+export function readSecret(value: unknown): StoredSecret | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+  const { accessToken, refreshToken, expiresAt } = value as Record<string, unknown>
+  if (typeof accessToken !== 'string' || accessToken.length === 0) return null
+  const secret: StoredSecret = { accessToken }
+  if (refreshToken !== undefined) {
+    if (typeof refreshToken !== 'string' || refreshToken.length === 0) return null
+    secret.refreshToken = refreshToken
+  }
+  if (expiresAt !== undefined) {
+    if (typeof expiresAt !== 'number' || !Number.isSafeInteger(expiresAt) || expiresAt < 0) return null
+    secret.expiresAt = expiresAt
+  }
+  return secret
+}
 
 /** The keychain entry's name for one session: `<user id>|<device id>`. */
 export function secretKey(userId: string, deviceId: string): string {
@@ -55,8 +70,8 @@ export function pickSecret(secret: StoredSecret): StoredSecret {
 
 /** The secret to store, checked: a store never keeps what it could not read back. */
 export function checkedSecret(key: string, secret: StoredSecret): StoredSecret {
-  const parsed = storedSecretSchema.safeParse(pickSecret(secret))
-  if (!parsed.success) {
+  const checked = readSecret(pickSecret(secret))
+  if (!checked) {
     const userId = userIdOfKey(key)
     throw new SecretStoreError(
       'invalid-secret',
@@ -64,7 +79,7 @@ export function checkedSecret(key: string, secret: StoredSecret): StoredSecret {
       userId,
     )
   }
-  return parsed.data
+  return checked
 }
 
 /** Session-only mode, and unit tests: secrets live as long as the process. */

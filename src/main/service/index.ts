@@ -32,7 +32,7 @@ import { watchDevices } from './device-watch'
 export type { SessionService, SessionServiceOptions, ServiceTuning, InsightSettings } from './types'
 export { defaultClientInformation } from './types'
 export { newDeviceNotice, type NewDeviceNotice } from './new-device-notice'
-export type { ServiceListener } from './events'
+export type { EventCheck, ServiceListener } from './events'
 export { encodeLoginPayload, parseLoginPayload, type LoginPayload } from './login-payload'
 export { toContractError } from './errors'
 
@@ -41,12 +41,13 @@ export async function createSessionService(options: SessionServiceOptions): Prom
   let secretsNotice: string | undefined
   if (options.secrets) {
     secrets = options.secrets
+    secretsNotice = options.secretsNotice
   } else {
     const opened = await openSecretStore(options.keychainService === undefined ? {} : { service: options.keychainService })
     secrets = opened.store
     secretsNotice = opened.notice
   }
-  const events = new EventHub()
+  const events = new EventHub(options.checkEvent ?? (await import('../../shared/bind')).checkEvent)
   const registry = new AccountRegistry({
     dir: options.dataDir,
     onCorrupt: (notice) => events.emit('notice', { level: 'warning', message: notice.message }),

@@ -2,13 +2,20 @@ import pkg from '../../../package.json' with { type: 'json' }
 import type { SecretStore } from '../accounts'
 import type { ResolveForTests } from '../matrix'
 import type { ServiceApi } from '../../shared/contract'
-import type { ServiceListener } from './events'
+import type { EventCheck, ServiceListener } from './events'
 
 export interface SessionServiceOptions {
   /** accounts.json lives here (LATCHKEY_HOME / Electron's userData). */
   dataDir: string
   /** Default: openSecretStore() — the keychain, else memory with a notice. */
   secrets?: SecretStore
+  /**
+   * What every event payload goes through before a listener sees it. Default: the contract's
+   * schemas (src/shared/bind.ts), which load zod; the command line passes its own, smaller one.
+   */
+  checkEvent?: EventCheck
+  /** Why `secrets` keeps tokens only in memory, when the caller opened the store itself (openSecretStore's notice). */
+  secretsNotice?: string
   /** The keychain service name when `secrets` is not given. Default 'Latchkey'; tests use their own. */
   keychainService?: string
   /**
