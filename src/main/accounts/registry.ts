@@ -79,6 +79,10 @@ export class AccountRegistry {
   // The file text (normalised) this registry last read or wrote; null before the first, or after a
   // write whose outcome is unknown. The generation lets a read that raced a write not overwrite it.
   private seen: { text: string | null; generation: number } = { text: null, generation: 0 }
+  // A file text this registry has already found valid and current (read it so, or wrote it after
+  // validating): read again unchanged — the usual case, a check every few minutes — it is only
+  // parsed, not migrated and validated a second time.
+  private validText: string | null = null
 
   constructor(options: AccountRegistryOptions) {
     this.options = options
@@ -212,12 +216,13 @@ export class AccountRegistry {
     })
     try {
       const { snapshot: current, mustWrite } = await this.loadForWrite()
-      this.remember(toFileText(current))
+      const currentText = toFileText(current)
+      this.remember(currentText)
       const draft = structuredClone(current)
       const result = await change(draft)
       const next = finalize(draft)
       const text = toFileText(next)
-      if (mustWrite || text !== toFileText(current)) {
+      if (mustWrite || text !== currentText) {
         if (lock.lost) {
           throw new RegistryError('lock-lost', 'Latchkey lost its hold on the account list while saving it; nothing was saved. Try again.')
         }
@@ -225,6 +230,7 @@ export class AccountRegistry {
         this.remember(text)
         try {
           await this.write(text)
+          this.validText = text
         } catch (error) {
           this.remember(null)
           throw error
@@ -271,6 +277,7 @@ export class AccountRegistry {
   }
 
   private interpret(text: string): Interpreted {
+    if (text === this.validText) return { kind: 'current', snapshot: JSON.parse(text) as RegistrySnapshot }
     if (text.trim() === '') return { kind: 'corrupt', reason: 'it is empty' }
     let json: unknown
     try {
@@ -293,9 +300,9 @@ export class AccountRegistry {
     if (checked.issues.length > 0) {
       return { kind: 'repaired', snapshot: checked.snapshot, rejected: checked.rejected, dropped: checked.dropped }
     }
-    return migrated.from === checked.snapshot.version
-      ? { kind: 'current', snapshot: checked.snapshot }
-      : { kind: 'migrated', snapshot: checked.snapshot, from: migrated.from }
+    if (migrated.from !== checked.snapshot.version) return { kind: 'migrated', snapshot: checked.snapshot, from: migrated.from }
+    this.validText = text
+    return { kind: 'current', snapshot: checked.snapshot }
   }
 
   /**
