@@ -13,7 +13,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { startHomeserver } from '../test/homeserver/index'
@@ -53,13 +53,34 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
 }
 
-function child(mode: 'service' | 'fetch', env: NodeJS.ProcessEnv, stdin = ''): Promise<{ cold: number; warm: number[]; statuses?: string[] }> {
+interface ChildRuns {
+  cold: number
+  warm: number[]
+  statuses?: string[]
+  /** CPU milliseconds this process (the test homeserver and the proxy) spent per warm round. */
+  serverCpuPerRound: number
+}
+
+function child(mode: 'service' | 'fetch', env: NodeJS.ProcessEnv, stdin = ''): Promise<ChildRuns> {
   return new Promise((resolvePromise, reject) => {
+    let warmStart: NodeJS.CpuUsage | undefined
+    let serverCpu = 0
     const p = spawn(process.execPath, [...profiled(), '--import', 'tsx', join(import.meta.dirname, 'lib/latency-child.ts'), mode], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] })
     let out = ''
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()))
+    p.stdout.on('data', (c: Buffer) => {
+      out += c.toString()
+      if (!warmStart && out.includes('MARK warm-start\n')) warmStart = process.cpuUsage()
+      if (warmStart && !serverCpu && out.includes('MARK warm-end\n')) {
+        const used = process.cpuUsage(warmStart)
+        serverCpu = (used.user + used.system) / 1000
+      }
+    })
     p.on('error', reject)
-    p.on('close', (code) => (code === 0 ? resolvePromise(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`latency child ${mode} exited ${code}`))))
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`latency child ${mode} exited ${code}`))
+      const runs = JSON.parse(out.trim().split('\n').at(-1)!) as Omit<ChildRuns, 'serverCpuPerRound'>
+      resolvePromise({ ...runs, serverCpuPerRound: serverCpu / runs.warm.length })
+    })
     p.stdin.end(stdin)
   })
 }
@@ -165,6 +186,10 @@ try {
   console.log('  (warm: median of the rounds after the first warm one; fetch opens more connections on its second round)')
   console.log(`  (latchkey check took ${median(checks).toFixed(0)} ms in all; latchkey accounts, its start, ${median(starts).toFixed(0)} ms; medians of ${CLI_RUNS})`)
   console.log(`  (with no delay at all: checkAll cold ${serviceLocal.cold.toFixed(0)} ms, warm ${median(serviceLocal.warm.slice(1)).toFixed(0)} ms — the local part of the figures above)`)
+  console.log(
+    `  (the test homeserver and the proxy, in the bench's own process, spent ${service.serverCpuPerRound.toFixed(0)} ms of CPU per warm round of checkAll, ${bare.serverCpuPerRound.toFixed(0)} ms per round of fetch:` +
+      ` a distant server's own time, spent here on the same ${availableParallelism()} cores)`,
+  )
   console.log(`  (latchkey check with no delay: ${localBeyondStart.toFixed(0)} ms beyond its start, the local part; the distance added ${((median(checks) - median(local)) / RTT).toFixed(2)} × RTT)`)
 } finally {
   rmSync(cliDir, { recursive: true, force: true })

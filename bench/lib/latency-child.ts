@@ -2,7 +2,8 @@
  * One "process" of the latency bench, so that cold really is cold (no kept-alive socket, no
  * versions in memory). `service`: a SessionService on LATCHKEY_HOME and the bench's keychain;
  * checkAll once with the kept versions removed from accounts.json (cold), then WARM_RUNS more
- * (warm). `fetch`: the reference — one bare parallel fetch per account (the check's GET /devices), on new
+ * (warm). Around the warm rounds it prints `MARK warm-start` and `MARK warm-end`, by which the
+ * bench measures the CPU time its own process (the test homeserver and the proxy) spent on them. `fetch`: the reference — one bare parallel fetch per account (the check's GET /devices), on new
  * connections, then on the kept ones. Prints one JSON line of milliseconds.
  */
 import { readFileSync } from 'node:fs'
@@ -13,6 +14,11 @@ import { warmProfile } from './warm-profile'
 
 const WARM_RUNS = Number(process.env.WARM_RUNS ?? 6)
 const mode = process.argv[2]
+
+/** A line the bench reads as it comes, to measure its own process (the server's side) meanwhile. */
+function mark(what: 'warm-start' | 'warm-end'): void {
+  process.stdout.write(`MARK ${what}\n`)
+}
 
 async function time(run: () => Promise<unknown>): Promise<number> {
   const t = performance.now()
@@ -35,7 +41,9 @@ async function serviceRuns(): Promise<void> {
   const cold = await time(check)
   const warm: number[] = []
   await warmProfile.start()
+  mark('warm-start')
   for (let i = 0; i < WARM_RUNS; i++) warm.push(await time(check))
+  mark('warm-end')
   await warmProfile.stop('checkAll-warm')
   await service.close()
   console.log(JSON.stringify({ cold, warm, statuses: [...statuses] }))
@@ -56,7 +64,9 @@ async function fetchRuns(): Promise<void> {
   if (process.env.WARMUP_URL) await (await fetch(process.env.WARMUP_URL)).arrayBuffer()
   const cold = await time(all)
   const warm: number[] = []
+  mark('warm-start')
   for (let i = 0; i < WARM_RUNS; i++) warm.push(await time(all))
+  mark('warm-end')
   console.log(JSON.stringify({ cold, warm }))
 }
 
