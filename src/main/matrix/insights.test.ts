@@ -21,7 +21,7 @@ describe('what the client reads about devices', () => {
     kit.hs.setDeviceKeys('alice', 'LAPTOP', newDeviceKeys('@alice:localhost', 'LAPTOP').json)
 
     const answer = await client.keysQuery(['@alice:localhost'])
-    const result = verifyDevices('@alice:localhost', keysOfUser(answer, '@alice:localhost'), ['PHONE', 'LAPTOP', me])
+    const result = await verifyDevices('@alice:localhost', keysOfUser(answer, '@alice:localhost'), ['PHONE', 'LAPTOP', me])
     expect(Object.fromEntries([...result.devices].map(([id, v]) => [id, v.state]))).toEqual({ PHONE: 'verified', LAPTOP: 'unverified', [me]: 'no-encryption' })
     expect(result.masterKey).toBe(identity.master.publicKey)
   })

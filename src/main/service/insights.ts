@@ -117,7 +117,7 @@ export async function lookAtDevices(ctx: ServiceContext, record: AccountRecord, 
   const facts: DeviceFacts = {}
   let verification: AccountVerification | undefined
   if (keys.ok) {
-    verification = verifyDevices(record.userId, keysOfUser(keys.value, record.userId), raw.map((d) => d.deviceId))
+    verification = await verifyDevices(record.userId, keysOfUser(keys.value, record.userId), raw.map((d) => d.deviceId))
     facts.verification = verification.devices
   } else {
     facts.verificationProblem = `Latchkey could not ask for the encryption keys: ${toContractError(keys.error, { server: record.serverName }).message}`
