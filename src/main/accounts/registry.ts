@@ -78,11 +78,9 @@ export class AccountRegistry {
   private tempsSwept = false
   // The file text (normalised) this registry last read or wrote; null before the first, or after a
   // write whose outcome is unknown. The generation lets a read that raced a write not overwrite it.
+  // It is always the text of a valid, current list: the file found unchanged since — the usual
+  // case, a look every few minutes — is only parsed, not migrated, validated and normalised again.
   private seen: { text: string | null; generation: number } = { text: null, generation: 0 }
-  // A file text this registry has already found valid and current (read it so, or wrote it after
-  // validating): read again unchanged — the usual case, a check every few minutes — it is only
-  // parsed, not migrated and validated a second time.
-  private validText: string | null = null
 
   constructor(options: AccountRegistryOptions) {
     this.options = options
@@ -112,6 +110,7 @@ export class AccountRegistry {
       this.remember(toFileText(emptySnapshot()), since)
       return emptySnapshot()
     }
+    if (text === this.seen.text) return JSON.parse(text) as RegistrySnapshot
     const interpreted = this.interpret(text)
     if (interpreted.kind === 'current') {
       this.remember(toFileText(interpreted.snapshot), since)
@@ -215,10 +214,11 @@ export class AccountRegistry {
       waitMs: this.options.lockWaitMs ?? 10_000,
     })
     try {
-      const { snapshot: current, mustWrite } = await this.loadForWrite()
-      const currentText = toFileText(current)
+      const { snapshot: current, mustWrite, text: loadedText } = await this.loadForWrite()
+      const currentText = loadedText ?? toFileText(current)
       this.remember(currentText)
-      const draft = structuredClone(current)
+      // `current` was just read for this update and nobody else holds it: the change may have it.
+      const draft = current
       const result = await change(draft)
       const next = finalize(draft)
       const text = toFileText(next)
@@ -230,7 +230,6 @@ export class AccountRegistry {
         this.remember(text)
         try {
           await this.write(text)
-          this.validText = text
         } catch (error) {
           this.remember(null)
           throw error
@@ -243,9 +242,10 @@ export class AccountRegistry {
   }
 
   /** Under the lock: the file as it is now, with corruption moved aside and old layouts migrated. */
-  private async loadForWrite(): Promise<{ snapshot: RegistrySnapshot; mustWrite: boolean }> {
+  private async loadForWrite(): Promise<{ snapshot: RegistrySnapshot; mustWrite: boolean; /** Its normalised text, when known. */ text?: string }> {
     const text = await this.readText()
     if (text === null) return { snapshot: emptySnapshot(), mustWrite: false }
+    if (text === this.seen.text) return { snapshot: JSON.parse(text) as RegistrySnapshot, mustWrite: false, text }
     const interpreted = this.interpret(text)
     switch (interpreted.kind) {
       case 'current':
@@ -277,7 +277,6 @@ export class AccountRegistry {
   }
 
   private interpret(text: string): Interpreted {
-    if (text === this.validText) return { kind: 'current', snapshot: JSON.parse(text) as RegistrySnapshot }
     if (text.trim() === '') return { kind: 'corrupt', reason: 'it is empty' }
     let json: unknown
     try {
@@ -300,9 +299,9 @@ export class AccountRegistry {
     if (checked.issues.length > 0) {
       return { kind: 'repaired', snapshot: checked.snapshot, rejected: checked.rejected, dropped: checked.dropped }
     }
-    if (migrated.from !== checked.snapshot.version) return { kind: 'migrated', snapshot: checked.snapshot, from: migrated.from }
-    this.validText = text
-    return { kind: 'current', snapshot: checked.snapshot }
+    return migrated.from === checked.snapshot.version
+      ? { kind: 'current', snapshot: checked.snapshot }
+      : { kind: 'migrated', snapshot: checked.snapshot, from: migrated.from }
   }
 
   /**
