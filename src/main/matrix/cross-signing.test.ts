@@ -161,6 +161,26 @@ describe('cross-signing verification', () => {
     )
   })
 
+  it('answers a remembered answer again as it was, whatever a caller did to the result before', async () => {
+    const { keys } = scene()
+    await verifyDevices(ALICE, keys, ['PHONE', 'LAPTOP'])
+    const first = await verifyDevices(ALICE, keys, ['PHONE', 'LAPTOP'])
+    first.devices.delete('PHONE')
+    first.devices.set('LAPTOP', { state: 'verified', fingerprint: 'forged' })
+    const again = await verifyDevices(ALICE, keys, ['PHONE', 'LAPTOP'])
+    expect(again.devices.get('PHONE')?.state).toBe('verified')
+    expect(again.devices.get('LAPTOP')?.state).toBe('unverified')
+  })
+
+  it('checks an answer again when only the devices asked about differ', async () => {
+    const { keys } = scene()
+    expect([...(await verifyDevices(ALICE, keys, ['PHONE'])).devices.keys()]).toEqual(['PHONE'])
+    expect([...(await verifyDevices(ALICE, keys, ['PHONE', 'BOT'])).devices]).toEqual([
+      ['PHONE', expect.objectContaining({ state: 'verified' })],
+      ['BOT', { state: 'no-encryption' }],
+    ])
+  })
+
   it('answers every one of 200 devices checked at once, each with its own verdict, in the order asked', async () => {
     const identity = newCrossSigningIdentity(ALICE)
     const deviceKeys: Record<string, unknown> = {}

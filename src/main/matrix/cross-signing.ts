@@ -195,16 +195,50 @@ async function verifyDevice(userId: string, deviceId: string, raw: unknown, iden
   }
 }
 
+/**
+ * Whole answers already checked, by a digest of everything the verdicts depend on: a look every
+ * few minutes usually gets the same answer, and then costs one digest instead of one per device.
+ */
+const answered = new Map<string, AccountVerification>()
+const ANSWERS_KEPT = 256
+
 /** Checks every listed device of `userId` against that user's part of a /keys/query answer. */
 export async function verifyDevices(userId: string, keys: UserKeys, deviceIds: Iterable<string>): Promise<AccountVerification> {
+  const ids = [...deviceIds]
+  const digest = answerDigest(userId, keys, ids)
+  const known = digest === null ? undefined : answered.get(digest)
+  if (known) return copyOf(known)
   const identity = await readIdentity(userId, keys)
   const deviceKeys = keys.deviceKeys as Record<string, unknown>
-  const ids = [...deviceIds]
   const checked = await Promise.all(ids.map((deviceId) => verifyDevice(userId, deviceId, get(deviceKeys, deviceId), identity)))
   const devices = new Map<string, Verification>(ids.map((deviceId, i) => [deviceId, checked[i]!]))
   const out: AccountVerification = { devices }
   if (identity.kind !== 'none' && identity.master) out.masterKey = identity.master.b64
   if (identity.kind === 'ready') out.selfSigningKey = identity.ssk.b64
   if (identity.kind === 'broken') out.identityProblem = identity.why
-  return out
+  if (digest !== null) {
+    if (answered.size >= ANSWERS_KEPT) answered.delete(answered.keys().next().value!)
+    answered.set(digest, out)
+  }
+  return copyOf(out)
+}
+
+/**
+ * SHA-256 of the user, the devices asked about and the keys, as JSON: the keys come parsed from
+ * JSON, so the same text means the same answer. Null when they cannot be written out (nesting
+ * deep enough to exhaust the stack): such an answer is checked every time.
+ */
+function answerDigest(userId: string, keys: UserKeys, ids: readonly string[]): string | null {
+  let text: string
+  try {
+    text = JSON.stringify([userId, ids, keys.masterKey ?? null, keys.selfSigningKey ?? null, keys.deviceKeys])
+  } catch {
+    return null
+  }
+  return createHash('sha256').update(text).digest('base64')
+}
+
+/** A result the caller may change without changing what is remembered. */
+function copyOf(result: AccountVerification): AccountVerification {
+  return { ...result, devices: new Map(result.devices) }
 }
