@@ -125,6 +125,36 @@ describe('the master key', () => {
   })
 })
 
+describe('a changed identity the person has not confirmed', () => {
+  it('vouches for no session: what it signed is "could not check" until the person says they reset it', async () => {
+    h = await startHarness()
+    seedAlice(h)
+    const alice = await h.addAlice()
+    expect(byId(await h.service.listDevices({ accountId: alice.id }))['PHONE']?.verification?.state).toBe('verified')
+
+    // A hostile server swaps the identity and signs a session of its own, and the phone, with it.
+    const swapped = newCrossSigningIdentity(ALICE(h))
+    h.hs.setCrossSigningKeys('alice', { master: swapped.masterJson, selfSigning: swapped.selfSigningJson })
+    h.hs.addDevice('alice', { deviceId: 'EVIL', displayName: 'Pixel 8' })
+    h.hs.setDeviceKeys('alice', 'EVIL', verifiedBy(swapped, newDeviceKeys(ALICE(h), 'EVIL').json))
+    h.hs.setDeviceKeys('alice', 'PHONE', verifiedBy(swapped, newDeviceKeys(ALICE(h), 'PHONE').json))
+    for (const look of [() => h.service.listDevices({ accountId: alice.id }), async () => (await h.service.review(undefined)).accounts[0]!.devices]) {
+      const devices = byId(await look())
+      for (const id of ['EVIL', 'PHONE']) {
+        expect(devices[id]?.verification).toEqual({ state: 'unknown', reason: expect.stringMatching(/new verification identity, which you have not confirmed/) })
+      }
+      expect(devices['LAPTOP']?.verification?.state).toBe('unverified')
+    }
+    // Still withheld at the next look, when nothing changes any more.
+    expect(byId(await h.service.listDevices({ accountId: alice.id }))['EVIL']?.verification?.state).toBe('unknown')
+
+    await h.service.acknowledgeIdentity({ accountId: alice.id })
+    const confirmed = byId(await h.service.listDevices({ accountId: alice.id }))
+    expect(confirmed['EVIL']?.verification?.state).toBe('verified')
+    expect(confirmed['PHONE']?.verification?.state).toBe('verified')
+  })
+})
+
 describe('new devices', () => {
   it('counts the devices present at the first look as seen, then marks a newcomer New and announces it once', async () => {
     h = await startHarness()

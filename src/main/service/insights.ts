@@ -10,7 +10,7 @@
  * client information the user agent and the name still say what it is.
  */
 import { patchAccount, type AccountRecord, type RegistrySnapshot } from '../accounts'
-import { hostOf, keysOfUser, verifyDevices, type AccountVerification, type ClientInformation, type Device as MatrixDevice, type MatrixClient } from '../matrix'
+import { hostOf, keysOfUser, verifyDevices, type AccountVerification, type ClientInformation, type Device as MatrixDevice, type MatrixClient, type Verification as MatrixVerification } from '../matrix'
 import type { AccountReview, CallArgs, CallResult, Device, NewDeviceReport } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { commit, readSnapshot, recordOf, type ServiceContext } from './context'
@@ -125,10 +125,25 @@ export async function lookAtDevices(ctx: ServiceContext, record: AccountRecord, 
   if (info.ok) facts.clientInformation = info.value
   const remembered = await rememberAndTell(ctx, record, raw, verification?.masterKey)
   if (remembered.known) facts.known = remembered.known
+  // A changed identity the person has not confirmed vouches for nothing: a server that swapped it
+  // could sign any session (issue 11 §2). "Verified" comes back once they say they reset it.
+  if (facts.verification && (remembered.identityChanged || record.masterKey?.changedAt !== undefined)) {
+    facts.verification = withheldVerified(facts.verification)
+  }
   const devices = raw.map((d) => describeDevice(d, record.deviceId, facts)).sort(byRelevance)
   ctx.events.emit('devicesChanged', { accountId: record.id, devices })
   await publishOwnClientInformation(ctx, record, client)
   return verification ? { devices, verification } : { devices }
+}
+
+const IDENTITY_UNCONFIRMED =
+  'It is signed by this account’s new verification identity, which you have not confirmed yet: Latchkey calls it verified once you say you reset the identity yourself.'
+
+/** Every "verified" becomes "could not check", saying why. */
+function withheldVerified(verdicts: ReadonlyMap<string, MatrixVerification>): Map<string, MatrixVerification> {
+  const out = new Map<string, MatrixVerification>()
+  for (const [id, v] of verdicts) out.set(id, v.state === 'verified' ? { state: 'unknown', why: IDENTITY_UNCONFIRMED } : v)
+  return out
 }
 
 // ---------------------------------------------------------------------------------------------

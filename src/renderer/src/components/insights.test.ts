@@ -127,15 +127,18 @@ describe('signing one device out', () => {
 })
 
 describe('a changed verification identity', () => {
-  it('is warned about above the devices until the person says they reset it themselves', async () => {
+  it('is warned about above the devices until the person says they reset it themselves, and the devices are read again then', async () => {
     const changed = { ...alice, identityChangedAt: '2026-11-20T10:00:00.000Z' }
     const app = await mountApp({ acknowledgeIdentity: () => undefined }, changed)
     const warning = app.find('.summary .identity')
     expect(warning.text()).toMatch(/verification identity changed/)
+    expect(warning.text()).toMatch(/Latchkey calls none verified until you\s+confirm/)
     expect(app.findAll('nav .account')[0]!.find('[data-attention]').classes()).toContain('alarm')
+    const readsBefore = fake.callsOf('listDevices').length
     await warning.find('button').trigger('click')
     await flushPromises()
     expect(fake.callsOf('acknowledgeIdentity')).toEqual([{ accountId: alice.id }])
+    expect(fake.callsOf('listDevices').slice(readsBefore)).toEqual([{ accountId: alice.id }])
   })
 })
 

@@ -59,9 +59,13 @@ export const useInsights = defineStore('insights', () => {
     if (list) devices.byAccount = { ...devices.byAccount, [accountId]: list.map((d) => (d.new && seen.has(d.deviceId) ? { ...d, new: false } : d)) }
   }
 
-  /** The person reset the account's verification identity themselves: no more warning about it. */
+  /**
+   * The person reset the account's verification identity themselves: no more warning about it, and
+   * the devices are read again, since what the new identity signed is now called verified.
+   */
   async function acknowledgeIdentity(accountId: string): Promise<void> {
     await notices.track('Saving…', () => api().acknowledgeIdentity({ accountId }), { accountId })
+    await devices.load(accountId).catch(() => undefined)
   }
 
   async function loadReview(): Promise<void> {
