@@ -13,6 +13,7 @@ import { parseLoginPayload } from '../main/service/login-payload'
 import { startHomeserver, type TestHomeserver } from '../../test/homeserver'
 import { outputs, runCli, startCli, type CliRun } from '../../test/service/run-cli'
 import { issuedTokens, PASSWORDS, ScriptedBrowser, USERS } from '../../test/service/harness'
+import { newCrossSigningIdentity, newDeviceKeys, verifiedBy } from '../../test/homeserver/cross-signing'
 import type { Account, AccountsSnapshot, Device } from '../shared/contract'
 import { EXIT } from './exit-codes'
 
@@ -259,6 +260,41 @@ describe.skipIf(!probe.available)(probe.available ? 'latchkey with the keychain,
     const text = await runCli(['review'], { env })
     expect(text.stdout).toMatch(/new since you last looked/)
     expect(text.stdout).toMatch(/new +STRANGER +Firefox on Windows/)
+  }, 120_000)
+
+  it('review withholds "verified" after the verification identity changed, until confirm-identity says the person reset it', async () => {
+    const env = keychainEnv(await home())
+    // Carol, so that no other test's devices or keys are in the way.
+    hs.addUser({ localpart: 'carol', password: 'carol-password-1' })
+    const carol = JSON.parse((await runCli(['add', hs.url, 'carol', '--password-stdin', '--json'], { env, stdin: 'carol-password-1\n' })).stdout) as Account
+    const identity = newCrossSigningIdentity(carol.userId)
+    hs.setCrossSigningKeys('carol', { master: identity.masterJson, selfSigning: identity.selfSigningJson })
+    hs.addDevice('carol', { deviceId: 'PHONE', displayName: 'Pixel 8' })
+    hs.setDeviceKeys('carol', 'PHONE', verifiedBy(identity, newDeviceKeys(carol.userId, 'PHONE').json))
+    const phoneState = async (): Promise<string | undefined> => {
+      const run = await runCli(['review', '--json'], { env })
+      const review = (JSON.parse(run.stdout) as { accounts: Array<{ accountId: string; devices: Device[] }> }).accounts.find((a) => a.accountId === carol.id)
+      return review?.devices.find((d) => d.deviceId === 'PHONE')?.verification?.state
+    }
+    expect(await phoneState()).toBe('verified')
+    const nothing = await runCli(['confirm-identity', '--account', carol.id], { env })
+    expect(nothing.stdout).toMatch(/has not changed since Latchkey first saw it/)
+
+    const swapped = newCrossSigningIdentity(carol.userId)
+    hs.setCrossSigningKeys('carol', { master: swapped.masterJson, selfSigning: swapped.selfSigningJson })
+    hs.setDeviceKeys('carol', 'PHONE', verifiedBy(swapped, newDeviceKeys(carol.userId, 'PHONE').json))
+    expect(await phoneState()).toBe('unknown')
+    const text = await runCli(['review'], { env })
+    expect(text.stdout).toMatch(/WARNING: .* no session of it is called verified\. .*latchkey confirm-identity --account @carol:localhost/)
+
+    const refused = await runCli(['confirm-identity', '--account', carol.id], { env })
+    expect(refused.code).toBe(EXIT.usage)
+    expect(oneSentence(refused)).toMatch(/add --yes/)
+    expect(await phoneState()).toBe('unknown')
+    const confirmed = await runCli(['confirm-identity', '--yes', '--account', carol.id], { env })
+    expect(confirmed.code).toBe(0)
+    expect(confirmed.stdout).toMatch(/^Confirmed: /)
+    expect(await phoneState()).toBe('verified')
   }, 120_000)
 
   it('switches the active account by label, and forgets one without revoking it', async () => {

@@ -8,6 +8,7 @@ import type { RegisterCommand } from '../command-kit'
 import { register as accounts } from './accounts'
 import { register as add } from './add'
 import { register as check } from './check'
+import { register as confirmIdentity } from './confirm-identity'
 import { register as devices } from './devices'
 import { register as discover } from './discover'
 import { register as forget } from './forget'
@@ -38,6 +39,7 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, register: RegisterC
   ['check', check],
   ['devices', devices],
   ['review', review],
+  ['confirm-identity', confirmIdentity],
   ['rename-device', renameDevice],
   ['sign-out-devices', signOutDevices],
   ['token', token],

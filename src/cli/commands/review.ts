@@ -49,7 +49,9 @@ export function formatReview(reviews: readonly AccountReview[], inactiveDays: nu
     ].filter((c): c is string => c !== undefined)
     lines.push(`${r.userId}  ${counts.length > 0 ? counts.join(' · ') : 'nothing needs attention'}`)
     if (r.identityChangedAt) {
-      lines.push(`  WARNING: this account's verification identity changed on ${r.identityChangedAt.slice(0, 10)}. If you did not reset it, check every session.`)
+      lines.push(
+        `  WARNING: this account's verification identity changed on ${r.identityChangedAt.slice(0, 10)}, so no session of it is called verified. If you did not reset it, check every session; if you did, run latchkey confirm-identity --account ${r.userId}.`,
+      )
     }
     const byId = new Map(r.devices.map((d) => [d.deviceId, d]))
     const section = (title: string, ids: readonly string[]): void => {
