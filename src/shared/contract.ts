@@ -59,6 +59,12 @@ export const account = z.object({
   identityChangedAt: z.string().optional(),
   // issue 10: how the account signed in (absent for accounts added before Latchkey recorded it)
   signInMethod: z.enum(['password', 'sso', 'oauth', 'login-token']).optional(),
+  /**
+   * Issue 10 §5: its devices are signed out on the server's own account page, which opens in the
+   * browser — an OAuth 2.0 account, or one on a server run by MAS (signed in through its
+   * compatibility layer). Every button that does so says it.
+   */
+  signOutInBrowser: z.literal(true).optional(),
 })
 export type Account = z.infer<typeof account>
 

@@ -33,6 +33,8 @@ export function toAccount(r: AccountRecord): Account {
   }
   if (r.masterKey?.changedAt !== undefined) a.identityChangedAt = r.masterKey.changedAt
   if (r.signInMethod !== undefined) a.signInMethod = r.signInMethod
+  // The same rule as signOutDevices and logoutAll (devices.ts, logout.ts): such servers end sessions on their page.
+  if (r.authApi === 'oauth' || r.accountManagement) a.signOutInBrowser = true
   return a
 }
 

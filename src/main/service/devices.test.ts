@@ -11,6 +11,7 @@ describe('listDevices', () => {
   it('lists the devices with Latchkey\'s own flagged and first, and emits devicesChanged', async () => {
     h = await startHarness()
     const alice = await h.addAlice()
+    expect(alice.signOutInBrowser).toBeUndefined()
     h.hs.addDevices('alice', 3)
     const devices = await h.service.listDevices({ accountId: alice.id })
     expect(devices).toHaveLength(4)
@@ -132,6 +133,8 @@ describe('signOutDevices', () => {
   it('opens the device’s page on the account page instead, on servers that manage devices on the web (MAS)', async () => {
     h = await startHarness({ hs: { mas: true } })
     const alice = await h.addAlice()
+    // A password account, yet the window must say its buttons open the browser (issue 10 §5).
+    expect(alice).toMatchObject({ authApi: 'legacy', signOutInBrowser: true })
     h.hs.addDevices('alice', 2)
     const others = h.hs.devicesOf('alice').filter((d) => d.deviceId !== alice.deviceId).map((d) => d.deviceId)
     const one = await h.service.signOutDevices({ accountId: alice.id, deviceIds: [others[0]!], auth: aliceAuth })

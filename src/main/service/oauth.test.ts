@@ -33,7 +33,7 @@ describe('OAuth 2.0 accounts', () => {
   it('adds an account through the server’s own page, recording the issuer and one client id, and no token in accounts.json', async () => {
     h = await startHarness({ hs: { oauth: true } })
     const { account, page } = await addWithOAuth(h)
-    expect(account).toMatchObject({ userId: '@alice:localhost', status: 'active', authApi: 'oauth' })
+    expect(account).toMatchObject({ userId: '@alice:localhost', status: 'active', authApi: 'oauth', signOutInBrowser: true })
     expect(page.text).toContain('@alice:localhost')
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads arbitrary fields of the file
     const file = JSON.parse(await readFile(path.join(h.dir, 'accounts.json'), 'utf8')) as Record<string, any>

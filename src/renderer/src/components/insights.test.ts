@@ -126,6 +126,40 @@ describe('signing one device out', () => {
   })
 })
 
+describe('an account whose server signs devices out on its own page (OAuth 2.0, or MAS’s compatibility layer)', () => {
+  // A password account on a server run by MAS: the same as an OAuth account for signing out.
+  const onMas = { ...alice, signOutInBrowser: true as const }
+  const opened = 'https://account.example.org/account/?action=org.matrix.device_delete&device_id=LAPTOP'
+
+  it('says on the row’s dialog that the browser opens, and leaves the device listed until the person comes back', async () => {
+    const app = await mountApp({ signOutDevices: () => ({ signedOut: [], openedInBrowser: opened }) }, onMas)
+    await app.find('[aria-label="Sign out Element Desktop: macOS (LAPTOP)"]').trigger('click')
+    const dialog = app.find('dialog')
+    expect(dialog.text()).toMatch(/on its own\s+page, which Latchkey opens in your browser/)
+    expect(dialog.find('.btn-danger-solid').text()).toBe('Sign out in your browser')
+    expect(app.find('#sign-out-password').exists()).toBe(false)
+    await dialog.find('form').trigger('submit')
+    await flushPromises()
+    expect(fake.callsOf('signOutDevices')).toEqual([{ accountId: alice.id, deviceIds: ['LAPTOP'] }])
+    expect(app.findAll('dialog')).toHaveLength(0)
+    expect(app.find('.list').text()).toContain('Element Desktop: macOS')
+    const notices = app.findAll('.notices .notice').map((n) => n.text())
+    expect(notices.some((n) => /signs devices out on its own page, now open in your browser/.test(n))).toBe(true)
+    expect(notices.some((n) => /Signed out LAPTOP/.test(n))).toBe(false)
+  })
+
+  it('says on the list’s buttons that they open the browser, and asks nothing before opening it', async () => {
+    const app = await mountApp({ signOutDevices: () => ({ signedOut: [], openedInBrowser: opened }) }, onMas)
+    expect(app.text()).toContain('Sign out other devices in your browser')
+    await app.find('[aria-label^="Select Element Desktop: macOS"]').setValue(true)
+    const button = app.findAll('button').find((b) => b.text() === 'Sign out 1 device in your browser')!
+    await button.trigger('click')
+    await flushPromises()
+    expect(app.findAll('dialog')).toHaveLength(0)
+    expect(fake.callsOf('signOutDevices')).toEqual([{ accountId: alice.id, deviceIds: ['LAPTOP'] }])
+  })
+})
+
 describe('a changed verification identity', () => {
   it('is warned about above the devices until the person says they reset it themselves, and the devices are read again then', async () => {
     const changed = { ...alice, identityChangedAt: '2026-11-20T10:00:00.000Z' }

@@ -418,7 +418,7 @@ export const useAccounts = defineStore('accounts', () => {
   async function logoutAll(accountId: string, deviceCount?: number): Promise<void> {
     const account = list.value.find((a) => a.id === accountId)
     if (!account) return
-    if (account.authApi === 'oauth') {
+    if (account.signOutInBrowser) {
       // Its server ends sessions on its own page: main opens it and says why (no confirmation here).
       await api()
         .logoutAll({ accountId })

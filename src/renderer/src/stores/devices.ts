@@ -78,7 +78,7 @@ export const useDevices = defineStore('devices', () => {
   async function signOut(account: Account, deviceIds: string[]): Promise<string[]> {
     const accountId = account.id
     const what = plural(deviceIds.length, 'device')
-    if (account.authApi === 'oauth') return signOutInBrowser(account, deviceIds)
+    if (account.signOutInBrowser) return signOutInBrowser(account, deviceIds)
     const ok = await prompts.confirm({
       title: `Sign out ${what}?`,
       body: [
@@ -163,5 +163,5 @@ export const useDevices = defineStore('devices', () => {
     progress.value = { operationId: event.operationId, accountId: event.accountId, done: event.done, total: event.total }
   })
 
-  return { byAccount, loading, fetchedAt, refreshFailed, progress, of, load, rename, signOut }
+  return { byAccount, loading, fetchedAt, refreshFailed, progress, of, load, rename, signOut, browserOpened }
 })

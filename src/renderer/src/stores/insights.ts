@@ -37,13 +37,22 @@ export const useInsights = defineStore('insights', () => {
     if (stages && stages.length > 0) authStages.value = { ...authStages.value, [accountId]: stages }
   }
 
-  /** Signs one device out; `auth` when the dialog already asked. Rejects with the server's reason. */
+  /**
+   * Signs one device out; `auth` when the dialog already asked. Rejects with the server's reason.
+   * On a server that signs devices out on its own page, main opens that page instead: the device
+   * stays listed until the person comes back and the list is read again.
+   */
   async function signOutOne(account: Account, deviceId: string, auth?: UiaAuth): Promise<void> {
+    let openedInBrowser: string | undefined
     try {
-      await api().signOutDevices(auth ? { accountId: account.id, deviceIds: [deviceId], auth } : { accountId: account.id, deviceIds: [deviceId] })
+      ;({ openedInBrowser } = await api().signOutDevices(auth ? { accountId: account.id, deviceIds: [deviceId], auth } : { accountId: account.id, deviceIds: [deviceId] }))
     } catch (error) {
       if (hasCode(error, 'auth-required', 'wrong-credentials')) rememberStages(account.id, error.authStages)
       throw error
+    }
+    if (openedInBrowser) {
+      devices.browserOpened(account)
+      return
     }
     const list = devices.of(account.id)
     if (list) devices.byAccount = { ...devices.byAccount, [account.id]: list.filter((d) => d.deviceId !== deviceId) }
