@@ -57,6 +57,25 @@ describe('latchkey without a keychain (any machine)', () => {
     expect(run.stdout).toMatch(/sign-out-devices/)
   })
 
+  it('adds the protocol’s details below the sentence only when LATCHKEY_DEBUG=1 asks for them', async () => {
+    const proxied = await startHomeserver({ users: USERS })
+    try {
+      proxied.setFault('versions', { kind: 'status', status: 502 })
+      const env = { ...memory, LATCHKEY_HOME: await home() }
+      const plain = await runCli(['discover', proxied.url], { env })
+      expect(plain.code).not.toBe(0)
+      const sentence = oneSentence(plain)
+      expect(sentence).not.toMatch(/\/_matrix|502/)
+      const debug = await runCli(['discover', proxied.url], { env: { ...env, LATCHKEY_DEBUG: '1' } })
+      const lines = debug.stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('LATCHKEY_SECRET_STORE=memory'))
+      expect(lines[0]).toBe(sentence)
+      expect(lines[1]).toMatch(/^Details: .*502/)
+      expect(lines).toHaveLength(2)
+    } finally {
+      await proxied.close()
+    }
+  })
+
   it('has --help on every command', async () => {
     const run = await runCli(['token', '--help'])
     expect(run.code).toBe(0)

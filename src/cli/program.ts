@@ -42,7 +42,8 @@ function buildProgram(io: CliIo): Command {
     .description('Manage Matrix logins: accounts on many servers, their devices, and login tokens for new devices.')
     .addHelpText(
       'after',
-      `\nAccounts are kept in accounts.json in the data folder (LATCHKEY_HOME overrides it); tokens in the OS keychain.\n\n${EXIT_CODES_HELP}`,
+      `\nAccounts are kept in accounts.json in the data folder (LATCHKEY_HOME overrides it); tokens in the OS keychain.\n` +
+        `LATCHKEY_DEBUG=1 adds, below an error's sentence, the protocol's details (the request, the server's answer).\n\n${EXIT_CODES_HELP}`,
     )
     .exitOverride()
     .configureOutput({
@@ -67,6 +68,8 @@ function report(error: unknown, io: CliIo): ExitCode {
   }
   if (error instanceof ContractError) {
     io.stderr.write(`${oneLine(error.message)}\n`)
+    // The protocol's own words (paths, status codes) stay out of the sentence; asked for, they follow it.
+    if (io.env.LATCHKEY_DEBUG === '1' && error.detail) io.stderr.write(`Details: ${oneLine(error.detail)}\n`)
     return exitCodeFor(error.code)
   }
   io.stderr.write('Something went wrong inside Latchkey; nothing was changed. Please report it if it keeps happening.\n')
