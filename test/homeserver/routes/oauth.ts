@@ -18,7 +18,8 @@ function metadata(ctx: RequestContext, served: boolean): Reply {
 /** The account page: sign in (the page has no session of its own), then do the action. */
 async function accountPage(ctx: RequestContext): Promise<Reply> {
   const { hs } = ctx
-  if (!hs.oauth) return html(404, messagePage('Not found', 'This homeserver has no account page.'))
+  // MAS serves the account page, with or without the OAuth 2.0 API in front (mas: true alone is its compatibility layer).
+  if (!hs.oauth && !hs.config.mas) return html(404, messagePage('Not found', 'This homeserver has no account page.'))
   const fields = ctx.method === 'POST' ? ctx.form : ctx.query
   const action = fields.get('action') ?? ''
   const deviceId = fields.get('device_id') ?? ''
@@ -58,7 +59,7 @@ ${problem ? `<p role="alert">${escapeHtml(problem)}</p>` : ''}
     case 'org.matrix.device_delete': {
       if (!user.devices.has(deviceId)) return html(200, messagePage(what, `There is no device ${deviceId} on your account.`))
       hs.state.deleteDevice(user, deviceId)
-      await hs.oauth.endDevice(user.localpart, deviceId)
+      await hs.oauth?.endDevice(user.localpart, deviceId)
       return html(200, messagePage('Device signed out', `The device ${deviceId} is signed out. You can close this page.`))
     }
     case 'org.matrix.devices_list':

@@ -422,7 +422,7 @@ export const useAccounts = defineStore('accounts', () => {
       // Its server ends sessions on its own page: main opens it and says why (no confirmation here).
       await api()
         .logoutAll({ accountId })
-        .catch((failure: unknown) => notices.push('info', sentence(failure), { accountId }))
+        .catch((failure: unknown) => notices.push('warning', sentence(failure), { accountId }))
       return
     }
     const devices =

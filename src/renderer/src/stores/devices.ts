@@ -136,7 +136,8 @@ export const useDevices = defineStore('devices', () => {
   }
 
   function browserOpened(account: Account): void {
-    notices.push('info', `${account.serverName} signs devices out on its own page, now open in your browser. Finish there; the list updates when you come back.`, {
+    // A next step, not something done: "Note", not "Done".
+    notices.push('warning', `${account.serverName} signs devices out on its own page, now open in your browser. Finish there; the list updates when you come back.`, {
       accountId: account.id,
     })
     window.addEventListener('focus', () => void load(account.id), { once: true })
