@@ -1,5 +1,5 @@
 import { PASSWORDS, expect, test } from './fixtures'
-import { backToLatchkey, dialog, otherDevices, signInWithPassword } from './support/person'
+import { dialog, otherDevices, signInWithPassword, signOutAtTheAccountPage } from './support/person'
 
 // A password account on a server run by MAS (as matrix.org was before its clients moved to
 // OAuth 2.0): signed in through MAS's compatibility layer, its devices are still signed out on the
@@ -28,12 +28,7 @@ test('a person signs one device out from its row: the dialog says the browser op
   await expect(otherDevices(page)).toHaveCount(2)
   await expect(page.getByText(/signs devices out on its own page, now open in your browser/)).toBeVisible()
 
-  await accountPage.getByLabel('Username').fill('alice')
-  await accountPage.getByLabel('Password').fill(PASSWORDS.alice)
-  await accountPage.getByRole('button', { name: 'Sign out' }).click()
-  await expect(accountPage.getByText(/is signed out/)).toBeVisible()
-  await backToLatchkey(page)
-  await page.evaluate(() => window.dispatchEvent(new Event('focus')))
+  await signOutAtTheAccountPage(page, accountPage, 'alice', PASSWORDS.alice)
   await expect(otherDevices(page)).toHaveCount(1)
   await expect(otherDevices(page)).toContainText('Seeded device 2')
 })

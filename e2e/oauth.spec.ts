@@ -1,5 +1,5 @@
 import { PASSWORDS, expect, test } from './fixtures'
-import { atTheServersSignInPage, backToLatchkey, chooseServer, dialog, openAddAccount, otherDevices, sidebar, signInWithOAuth } from './support/person'
+import { atTheServersSignInPage, backToLatchkey, chooseServer, dialog, openAddAccount, otherDevices, sidebar, signInWithOAuth, signOutAtTheAccountPage } from './support/person'
 
 // A server whose sign-in is its own web page (OAuth 2.0, as matrix.org): the test homeserver's
 // OAuth mode, with oidc-provider as the page the person signs in at.
@@ -60,14 +60,7 @@ test('a person signs another device out on the server’s account page, which op
   await page.getByRole('button', { name: 'Sign out 1 device in your browser' }).click()
   const accountPage = await browserTab
   await accountPage.waitForURL(/[?&]action=org\.matrix\.device_delete&device_id=/)
-  await accountPage.getByLabel('Username').fill('alice')
-  await accountPage.getByLabel('Password').fill(PASSWORDS.alice)
-  await accountPage.getByRole('button', { name: 'Sign out' }).click()
-  await expect(accountPage.getByText(/is signed out/)).toBeVisible()
-
-  await backToLatchkey(page)
-  // What the window gets when the person switches back from the browser (a background tab here).
-  await page.evaluate(() => window.dispatchEvent(new Event('focus')))
+  await signOutAtTheAccountPage(page, accountPage, 'alice', PASSWORDS.alice)
   await expect(otherDevices(page)).toHaveCount(1)
   await expect(otherDevices(page)).toContainText('Seeded device 2')
 })

@@ -114,6 +114,20 @@ export async function backToLatchkey(page: Page): Promise<void> {
 }
 
 /**
+ * At the server's own account page (OAuth 2.0, MAS), opened for one device: the person signs in
+ * there and signs the device out, then comes back to Latchkey, whose window gets focus (what it
+ * gets when the person switches back from the browser; a background tab here).
+ */
+export async function signOutAtTheAccountPage(page: Page, accountPage: Page, username: string, password: string): Promise<void> {
+  await accountPage.getByLabel('Username').fill(username)
+  await accountPage.getByLabel('Password').fill(password)
+  await accountPage.getByRole('button', { name: 'Sign out' }).click()
+  await expect(accountPage.getByText(/is signed out/)).toBeVisible()
+  await backToLatchkey(page)
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')))
+}
+
+/**
  * Adds an account through "Continue with <server>": the server's own sign-in page (OAuth 2.0)
  * opens "in the browser", where the person types their name and password.
  */

@@ -3,33 +3,15 @@
  * password account through its compatibility layer), `sign-out-devices` opens that page, asks
  * nothing first, and says that nothing was signed out yet.
  */
-import { PassThrough, Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
+import { cliInProcess } from '../../test/cli/in-process'
 import { startHarness, type Harness } from '../../test/service/harness'
-import { createSessionService } from '../main/service'
 import { EXIT } from './exit-codes'
-import { run, type CliIo } from './program'
 
 let h: Harness | undefined
 afterEach(async () => h?.close())
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const input = new PassThrough()
-  input.end()
-  const io: CliIo = {
-    stdin: input,
-    stdout: new Writable({ write: (c: Buffer, _e, done) => ((stdout += c.toString()), done()) }),
-    stderr: new Writable({ write: (c: Buffer, _e, done) => ((stderr += c.toString()), done()) }),
-    env: { LATCHKEY_HOME: h!.dir },
-  }
-  const code = await run(args, io, {
-    createService: () =>
-      createSessionService({ dataDir: h!.dir, secrets: h!.secrets, watchAccounts: false, deviceName: 'Latchkey CLI test', openExternal: (url) => h!.browser.open(url) }),
-  })
-  return { code, stdout, stderr }
-}
+const cli = (args: string[]) => cliInProcess(h!, args)
 
 describe('latchkey sign-out-devices on a server run by MAS', () => {
   it('opens the device’s page without asking first, and says nothing was signed out yet', async () => {

@@ -4,6 +4,7 @@
  */
 import { PassThrough, Writable } from 'node:stream'
 import { afterEach, describe, expect, it } from 'vitest'
+import { cliInProcess } from '../../test/cli/in-process'
 import { PASSWORDS, startHarness, type Harness } from '../../test/service/harness'
 import { createSessionService } from '../main/service'
 import type { Account, Device } from '../shared/contract'
@@ -18,22 +19,7 @@ let h: Harness | undefined
 afterEach(async () => h?.close())
 
 /** One in-process run of the CLI over the harness's data folder and secrets. */
-async function cli(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const input = new PassThrough()
-  input.end(stdin)
-  const io: CliIo = {
-    stdin: input,
-    stdout: new Writable({ write: (c: Buffer, _e, done) => ((stdout += c.toString()), done()) }),
-    stderr: new Writable({ write: (c: Buffer, _e, done) => ((stderr += c.toString()), done()) }),
-    env: { LATCHKEY_HOME: h!.dir },
-  }
-  const code = await run(args, io, {
-    createService: () => createSessionService({ dataDir: h!.dir, secrets: h!.secrets, watchAccounts: false, deviceName: 'Latchkey CLI test' }),
-  })
-  return { code, stdout, stderr }
-}
+const cli = (args: string[], stdin = '') => cliInProcess(h!, args, stdin)
 
 describe('what the CLI prints', () => {
   it('shows control characters as � and keeps newlines and tabs', () => {
