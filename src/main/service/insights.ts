@@ -17,7 +17,7 @@ import { commit, readSnapshot, recordOf, type ServiceContext } from './context'
 import { describeDevice, type DeviceFacts } from './device-facts'
 import { signOutDevices } from './devices'
 import { toContractError } from './errors'
-import { lookAt, markSeen, takeUnreported, type KnownDevices } from './known-devices'
+import { lookAt, lookWouldChange, markSeen, takeUnreported, type KnownDevices } from './known-devices'
 import { forEachBounded } from './limit'
 
 export const DEFAULT_INACTIVE_DAYS = 90
@@ -40,6 +40,8 @@ interface Remembered {
   appeared: string[]
   /** Set when the master key differs from the one remembered. */
   identityChanged?: { from: string; to: string }
+  /** Set when the look changed the account's record (a new device, a master key). */
+  wrote?: true
 }
 
 /**
@@ -65,7 +67,7 @@ function remember(draft: RegistrySnapshot, record: AccountRecord, deviceIds: rea
 
 /** Whether a look would change what the record remembers (so that an unchanged look writes nothing). */
 function wouldChange(record: AccountRecord, deviceIds: readonly string[], masterKey: string | undefined): boolean {
-  if (lookAt(record.knownDevices, deviceIds, '', record.deviceId).changed) return true
+  if (lookWouldChange(record.knownDevices, deviceIds)) return true
   return masterKey !== undefined && record.masterKey?.key !== masterKey
 }
 
@@ -76,7 +78,7 @@ export async function rememberAndTell(ctx: ServiceContext, record: AccountRecord
   const now = new Date().toISOString()
   const { result } = await commit(ctx, (draft) => remember(draft, record, ids, masterKey, now))
   tell(ctx, record, raw, result)
-  return result
+  return { ...result, wrote: true }
 }
 
 export function tell(ctx: ServiceContext, record: AccountRecord, raw: readonly MatrixDevice[], what: Remembered): void {
@@ -106,6 +108,8 @@ export function rememberInCheck(draft: RegistrySnapshot, record: AccountRecord, 
 export interface AccountLook {
   devices: Device[]
   verification?: AccountVerification
+  /** The look changed the account's record (see Remembered). */
+  wrote?: true
 }
 
 /** Every device of the account with all its facts; emits devicesChanged (and newDevices, notices). */
@@ -133,7 +137,10 @@ export async function lookAtDevices(ctx: ServiceContext, record: AccountRecord, 
   const devices = raw.map((d) => describeDevice(d, record.deviceId, facts)).sort(byRelevance)
   ctx.events.emit('devicesChanged', { accountId: record.id, devices })
   await publishOwnClientInformation(ctx, record, client)
-  return verification ? { devices, verification } : { devices }
+  const look: AccountLook = { devices }
+  if (verification) look.verification = verification
+  if (remembered.wrote) look.wrote = true
+  return look
 }
 
 const IDENTITY_UNCONFIRMED =
@@ -205,20 +212,23 @@ export async function review(ctx: ServiceContext, args: CallArgs<'review'>): Pro
   const inactiveDays = args?.inactiveDays ?? DEFAULT_INACTIVE_DAYS
   const snapshot = await readSnapshot(ctx)
   const looks = new Map<string, Device[] | { code: string; message: string }>()
+  let wrote = false
   await forEachBounded(snapshot.accounts, (r) => hostKey(r.homeserverUrl), ctx.tuning.checksPerHost, async (record) => {
     if (record.status !== 'active') {
       looks.set(record.id, { code: 'logged-out', message: `Sign in to ${record.userId} again to review its sessions.` })
       return
     }
     try {
-      looks.set(record.id, (await lookAtDevices(ctx, record, await ctx.pool.client(record))).devices)
+      const look = await lookAtDevices(ctx, record, await ctx.pool.client(record))
+      if (look.wrote) wrote = true
+      looks.set(record.id, look.devices)
     } catch (error) {
       const e = toContractError(error, { server: record.serverName })
       looks.set(record.id, { code: e.code, message: e.message })
     }
   })
-  // The looks may have just written a master key's change: the records as they are now.
-  const latest = new Map((await readSnapshot(ctx)).accounts.map((a) => [a.id, a]))
+  // A look may have just written a master key's change: then the records as they are now.
+  const latest = new Map((wrote ? (await readSnapshot(ctx)).accounts : snapshot.accounts).map((a) => [a.id, a]))
   const now = Date.now()
   return {
     accounts: snapshot.accounts.flatMap((original) => {

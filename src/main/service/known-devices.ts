@@ -42,6 +42,16 @@ export function lookAt(previous: KnownDevices | undefined, deviceIds: readonly s
   return { known, appeared, changed }
 }
 
+/**
+ * Whether `lookAt` would change anything, without building the map: a look every few minutes at
+ * an account whose devices did not change (the usual case) then allocates nothing.
+ */
+export function lookWouldChange(previous: KnownDevices | undefined, deviceIds: readonly string[]): boolean {
+  if (previous === undefined) return true
+  for (const id of deviceIds) if (!Object.hasOwn(previous, id)) return true
+  return new Set(deviceIds).size !== Object.keys(previous).length
+}
+
 /** The same map with these devices no longer New (and no longer waiting to be reported). */
 export function markSeen(previous: KnownDevices | undefined, deviceIds: readonly string[]): KnownDevices | undefined {
   if (!previous) return undefined
