@@ -138,7 +138,11 @@ function errorFor(endpoint: Endpoint<never, unknown>, res: RawResponse, ctx: Rea
     if (error !== undefined) init.error = error
     return new MatrixError(init)
   }
-  const sentence = (key: string | undefined) => (key && endpoint.sentences?.[key] ? fill(endpoint.sentences[key], host) : undefined)
+  // The errcode is the server's word: "toString" or "__proto__" must find nothing, not Object.prototype's.
+  const sentence = (key: string | undefined) => {
+    const sentences = endpoint.sentences
+    return key && sentences && Object.hasOwn(sentences, key) ? fill(sentences[key]!, host) : undefined
+  }
 
   if (status === 429 || errcode === 'M_LIMIT_EXCEEDED') {
     const ms = retryAfter(res, body, ctx.now ?? Date.now)

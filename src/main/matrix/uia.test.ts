@@ -121,6 +121,15 @@ describe('the UIA driver on its own', () => {
   const ctx = { endpoint: 'deleteDevice', host: 'hs.example', label: 'the device sign-out', fallbackUrl: (s: string, id: string) => `https://hs.example/${s}/${id}`, resolveUser: async () => '@me:hs.example' }
   const uia = (s: UiaState) => new MatrixError({ kind: 'uia', endpoint: 'deleteDevice', host: 'hs.example', message: 'uia', status: 401, uia: s })
 
+  it('takes a stage the server names after an Object.prototype member for one it cannot complete', async () => {
+    for (const stage of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const asked = state([[stage]], [], { params: JSON.parse(`{"${stage}": {"x": 1}}`) as UiaState['params'] })
+      const e = await rejection(runUia(async () => Promise.reject(uia(asked)), { password: 'pw', stages: { 'm.login.sso': async () => undefined } }, ctx))
+      expect(e).toMatchObject({ kind: 'uia', stage })
+      expect(e.message).toBe(`hs.example asks for a confirmation step Latchkey cannot complete here (${stage}).`)
+    }
+  })
+
   it('chooses the shortest flow it can complete, consistent with what is completed', () => {
     const s = state([['m.login.recaptcha'], ['m.login.dummy', 'm.login.password'], ['m.login.password']])
     expect(chooseFlow(s, { password: 'x' })).toEqual(['m.login.password'])

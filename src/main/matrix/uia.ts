@@ -59,7 +59,12 @@ export interface UiaContext {
 function canComplete(stage: string, options: UiaOptions): boolean {
   if (stage === 'm.login.password') return options.password !== undefined
   if (stage === 'm.login.dummy') return true
-  return options.stages?.[stage] !== undefined
+  return handlerFor(stage, options) !== undefined
+}
+
+/** The caller's handler for a stage the server named: "toString" finds nothing, not Object.prototype's. */
+function handlerFor(stage: string, options: UiaOptions): StageHandler | undefined {
+  return options.stages && Object.hasOwn(options.stages, stage) ? options.stages[stage] : undefined
 }
 
 function remainingStages(flow: UiaFlow, completed: readonly string[]): string[] | null {
@@ -144,7 +149,7 @@ export async function runUia<R>(request: (auth: AuthDict | undefined) => Promise
 
     const stage = flow[0] as string
     const attempt = attempts.get(stage) ?? 0
-    const polling = options.stages?.[stage]?.polls === true
+    const polling = handlerFor(stage, options)?.polls === true
     // A stage completed elsewhere that the server still lists as open: try its handler once more, then stop.
     if (attempt >= 2 && !polling) {
       throw uiaError(ctx, state, `The ${stage} step for ${ctx.label} on ${ctx.host} was not completed.`, { stage })
@@ -163,12 +168,12 @@ export async function runUia<R>(request: (auth: AuthDict | undefined) => Promise
     } else if (stage === 'm.login.dummy') {
       auth = withSession({ type: stage })
     } else {
-      const handler = options.stages?.[stage]
+      const handler = handlerFor(stage, options)
       if (!handler) throw uiaError(ctx, state, `No handler for the ${stage} step.`, { stage })
       const result = await handler({
         stage,
         session,
-        params: state.params[stage] ?? {},
+        params: (Object.hasOwn(state.params, stage) ? state.params[stage] : undefined) ?? {},
         fallbackUrl: session === undefined ? undefined : ctx.fallbackUrl(stage, session),
         attempt,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
