@@ -111,8 +111,14 @@ async function overview(placement: Placement): Promise<void> {
     await service.review(undefined) // first look: remembers devices and master keys
     const reference: number[] = []
     const reviewed: number[] = []
+    const cpu = { reference: 0, review: 0 }
+    const cpuOf = (since: NodeJS.CpuUsage) => {
+      const used = process.cpuUsage(since)
+      return (used.user + used.system) / 1000
+    }
     for (let i = 0; i < RUNS; i++) {
       // Reference: every account's own three requests in parallel; the slowest account's time.
+      const referenceCpu = process.cpuUsage()
       const perAccount = await Promise.all(
         clients.map(async (c) => {
           const t = performance.now()
@@ -121,10 +127,13 @@ async function overview(placement: Placement): Promise<void> {
         }),
       )
       reference.push(Math.max(...perAccount))
+      cpu.reference += cpuOf(referenceCpu)
+      const reviewCpu = process.cpuUsage()
       const t = performance.now()
       if (i === 1) await warmProfile.start()
       const { accounts } = await service.review(undefined)
       reviewed.push(performance.now() - t)
+      cpu.review += cpuOf(reviewCpu)
       if (i === RUNS - 1) await warmProfile.stop(`review-${placement === 'in this process' ? 'same' : 'own'}-process`)
       if (accounts.length !== ACCOUNTS || accounts.some((a) => a.error)) throw new Error('the review did not cover every account')
     }
@@ -132,6 +141,7 @@ async function overview(placement: Placement): Promise<void> {
     console.log(`  review() across all accounts:                       ${stats(reviewed)}`)
     console.log(`  reference, the slowest account's own requests in parallel (all accounts at once): ${stats(reference)}`)
     console.log(`  ratio of medians: ${(median(reviewed) / median(reference)).toFixed(2)}× (target ≤ 1.3×)`)
+    console.log(`  (CPU time of this process per run: review ${(cpu.review / RUNS).toFixed(1)} ms, reference ${(cpu.reference / RUNS).toFixed(1)} ms)`)
   } finally {
     await service.close()
     await hs.close()
