@@ -87,7 +87,7 @@ export function tell(ctx: ServiceContext, record: AccountRecord, raw: readonly M
       level: 'error',
       message:
         `The verification identity of ${record.userId} has changed. If you did not reset it yourself, someone who controls ${record.serverName} ` +
-        'could be making sessions look verified: check this account’s sessions and sign out any you do not recognise.',
+        'could be making sessions look verified, so Latchkey calls none of its sessions verified until you confirm: check them and sign out any you do not recognise.',
     })
   }
   if (what.appeared.length > 0) {
