@@ -69,8 +69,8 @@ export class HttpFailure extends Error {
 
 // Keep-alive agents: a session check every few seconds should not pay for a new TCP (and TLS)
 // handshake each time. Enough sockets per host that a check of every account on one server goes
-// out in one wave (the service bounds checks at 16 per host, plus a /versions beside them).
-const AGENT_OPTIONS = { keepAlive: true, maxSockets: 32, maxTotalSockets: 512 }
+// out in one wave (the service bounds checks at 32 per host, plus a /versions beside them).
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 48, maxTotalSockets: 512 }
 /** A connection opened ahead of need and not taken within this long is closed. */
 const SPARE_LIFETIME_MS = 15_000
 

@@ -73,7 +73,7 @@ export interface InsightsOptions {
 export interface ServiceTuning {
   /** Device ids per POST /delete_devices. */
   deleteChunkSize: number
-  /** Session checks in flight per homeserver host: generous, so ten accounts on one server go in one wave. */
+  /** Session checks in flight per homeserver host: generous, so twenty or thirty accounts on one server go in one wave. */
   checksPerHost: number
   /** Session checks in flight in all (every host at once, within this bound). */
   checksInFlight: number
@@ -87,7 +87,7 @@ export interface ServiceTuning {
 
 export const DEFAULT_TUNING: ServiceTuning = {
   deleteChunkSize: 100,
-  checksPerHost: 16,
+  checksPerHost: 32,
   checksInFlight: 128,
   ssoPollIntervalMs: 2000,
   ssoTimeoutMs: 5 * 60_000,
