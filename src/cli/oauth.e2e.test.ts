@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHomeserver, type TestHomeserver } from '../../test/homeserver'
 import { runCli, startCli } from '../../test/service/run-cli'
 import { PASSWORDS, USERS } from '../../test/service/harness'
-import { browse } from '../main/sso/test-browser'
+import { browse } from '../../test/sso/browser'
 import { EXIT } from './exit-codes'
 
 let hs: TestHomeserver

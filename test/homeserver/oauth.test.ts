@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { browse } from '../../src/main/sso/test-browser'
+import { browse } from '../sso/browser'
 import { call, useHomeserver } from './fixtures'
 import type { TestHomeserver } from './types'
 

@@ -2,7 +2,7 @@ import { mkdir, readdir, rmdir, stat, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { acquireLock } from './lock'
-import { tempDataDir } from './testing/factories'
+import { tempDataDir } from '../../../test/accounts/factories'
 
 let dir: string
 let cleanup: () => Promise<void>

@@ -6,7 +6,7 @@ import { migrate, UnreadableLayoutError } from './migrations'
 import { AccountRegistry } from './registry'
 import { addAccount } from './operations'
 import { CURRENT_VERSION, emptySnapshot } from './schema'
-import { newAccountInput, tempDataDir } from './testing/factories'
+import { newAccountInput, tempDataDir } from '../../../test/accounts/factories'
 
 const context = { now: new Date('2026-05-06T07:08:09.000Z'), newId: () => 'acc_0123456789abcdef' }
 

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { RegistryError } from './errors'
 import { addAccount } from './operations'
 import { AccountRegistry } from './registry'
-import { newAccountInput, tempDataDir } from './testing/factories'
-import { spawnRegistryWriter, type WriterProcess } from './testing/spawn-writer'
+import { newAccountInput, tempDataDir } from '../../../test/accounts/factories'
+import { spawnRegistryWriter, type WriterProcess } from '../../../test/accounts/spawn-writer'
 
 let dir: string
 let cleanup: () => Promise<void>

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addAccount } from './operations'
 import { AccountRegistry } from './registry'
 import { checkSnapshot } from './validate'
-import { newAccountInput, tempDataDir } from './testing/factories'
-import { spawnRegistryWriter } from './testing/spawn-writer'
+import { newAccountInput, tempDataDir } from '../../../test/accounts/factories'
+import { spawnRegistryWriter } from '../../../test/accounts/spawn-writer'
 
 const ROUNDS = 10
 const WRITES_PER_WRITER = 200

@@ -11,7 +11,7 @@ import {
 } from './operations'
 import { AccountRegistry, type CorruptionNotice } from './registry'
 import { emptySnapshot } from './schema'
-import { newAccountInput, tempDataDir } from './testing/factories'
+import { newAccountInput, tempDataDir } from '../../../test/accounts/factories'
 
 let dir: string
 let cleanup: () => Promise<void>

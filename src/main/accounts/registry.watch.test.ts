@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addAccount } from './operations'
 import { AccountRegistry } from './registry'
 import type { RegistrySnapshot } from './schema'
-import { newAccountInput, tempDataDir } from './testing/factories'
-import { spawnRegistryWriter, type WriterProcess } from './testing/spawn-writer'
+import { newAccountInput, tempDataDir } from '../../../test/accounts/factories'
+import { spawnRegistryWriter, type WriterProcess } from '../../../test/accounts/spawn-writer'
 import type { WatchOptions } from './watch'
 
 let dir: string

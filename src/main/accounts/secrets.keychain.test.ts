@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { SecretStoreError } from './errors'
 import { openSecretStore } from './open-secret-store'
 import { secretKey } from './secrets'
-import { keychainRequired, probeKeychain, SKIPPED_WITHOUT_KEYCHAIN } from './testing/keychain'
+import { keychainRequired, probeKeychain, SKIPPED_WITHOUT_KEYCHAIN } from '../../../test/accounts/keychain'
 
 const probe = await probeKeychain()
 const available = probe.available

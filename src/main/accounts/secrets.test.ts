@@ -6,7 +6,7 @@ import { SecretStoreError } from './errors'
 import { KeytarSecretStore } from './keytar-store'
 import { loadKeytar, openSecretStore } from './open-secret-store'
 import { MemorySecretStore, secretKey, userIdOfKey, type SecretStore } from './secrets'
-import { FakeKeytar } from './testing/fake-keytar'
+import { FakeKeytar } from '../../../test/accounts/fake-keytar'
 
 const aliceKey = secretKey('@alice:example.org', 'LAPTOP')
 const bobKey = secretKey('@bob:example.org', 'PHONE')
@@ -170,7 +170,7 @@ describe('session-only mode in a process whose D-Bus is gone', () => {
   it.runIf(process.platform === 'linux' && keytarLoads)(
     'keeps sessions in memory and says so when the session bus address leads nowhere',
     async () => {
-      const script = fileURLToPath(new URL('./testing/open-store-child.ts', import.meta.url))
+      const script = fileURLToPath(new URL('../../../test/accounts/open-store-child.ts', import.meta.url))
       const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
       const env: NodeJS.ProcessEnv = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/latchkey-test-bus' }
       delete env.DISPLAY

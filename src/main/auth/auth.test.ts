@@ -5,7 +5,7 @@ import { credentialsFrom } from './credentials'
 import { signInWithLoginToken } from './login-token'
 import { signInWithPassword } from './password'
 import { signInWithSso } from './sso-sign-in'
-import { browse } from '../sso/test-browser'
+import { browse } from '../../../test/sso/browser'
 
 let hs: TestHomeserver | undefined
 afterEach(async () => hs?.close())

@@ -3,7 +3,7 @@ import { startHomeserver, type HomeserverOptions, type TestHomeserver } from '..
 import { assertRequestsConformToSpec } from '../../../test/spec/openapi'
 import { discover, MatrixClient, MatrixError, Transport } from '../matrix'
 import { OAUTH_REDIRECT_URI_TO_REGISTER, startRedirectListener } from '../sso'
-import { aPersonAtTheBrowser, browse } from '../sso/test-browser'
+import { aPersonAtTheBrowser, browse } from '../../../test/sso/browser'
 import { authorizationUrl, exchangeCode, matrixScope, pkce, refreshTokens, revokeToken, type OAuthServer } from './oauth'
 import { beginOAuthSignIn, clientIdFor, signInWithDeviceCode, type OAuthClientStore } from './oauth-sign-in'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MatrixClient } from './client'
-import { rejection, useHomeserver } from './test-kit'
+import { rejection, useHomeserver } from '../../../test/matrix/kit'
 
 describe('MatrixClient against the test homeserver', () => {
   const kit = useHomeserver()

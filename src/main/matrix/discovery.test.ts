@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startHomeserver, type HomeserverOptions, type TestHomeserver } from '../../../test/homeserver/index'
 import { assertRequestsConformToSpec } from '../../../test/spec/openapi'
 import { discover } from './discovery'
-import { FAST, rejection } from './test-kit'
+import { FAST, rejection } from '../../../test/matrix/kit'
 
 const started: TestHomeserver[] = []
 let specCheck = true

@@ -4,7 +4,7 @@ import type { MatrixClient } from './client'
 import type { EndpointName } from './endpoint'
 import { endpoints } from './endpoints/index'
 import type { MatrixErrorKind } from './errors'
-import { rejection, useHomeserver } from './test-kit'
+import { rejection, useHomeserver } from '../../../test/matrix/kit'
 
 // Every fault of the test homeserver on every endpoint: a typed MatrixError with a sentence that
 // names the server, within the call's timeout, and nothing changed on the server or in the client.

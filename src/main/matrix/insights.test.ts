@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { newCrossSigningIdentity, newDeviceKeys, verifiedBy } from '../../../test/homeserver/cross-signing'
 import { keysOfUser } from './endpoints/keys-query'
 import { verifyDevices } from './cross-signing'
-import { useHomeserver } from './test-kit'
+import { useHomeserver } from '../../../test/matrix/kit'
 
 // The client's side of issue 11 against the test homeserver: one keys request, one filtered sync,
 // one account data write, and the user agent from /devices.

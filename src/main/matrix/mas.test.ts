@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rejection, useHomeserver } from './test-kit'
+import { rejection, useHomeserver } from '../../../test/matrix/kit'
 
 // Servers run by the Matrix Authentication Service: devices end on the account page, /logout/all
 // is refused, there are no login tokens. The result says so, with where to go instead.

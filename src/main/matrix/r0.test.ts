@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rejection, useHomeserver } from './test-kit'
+import { rejection, useHomeserver } from '../../../test/matrix/kit'
 
 // Servers that advertise only r0 releases get the r0 paths, and the old top-level login fields.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rejection, useHomeserver } from './test-kit'
+import { rejection, useHomeserver } from '../../../test/matrix/kit'
 
 // 429 / M_LIMIT_EXCEEDED: wait what the server asks (within bounds), retry a bounded number of
 // times, then a clear error that carries the wait. Sleep is injected, so no test really waits.

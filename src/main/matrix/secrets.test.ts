@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Fault } from '../../../test/homeserver/index'
 import type { MatrixError } from './errors'
-import { rejection, useHomeserver } from './test-kit'
+import { rejection, useHomeserver } from '../../../test/matrix/kit'
 
 // No token or password ever appears in an error (message, server text, JSON form) or in a URL.
 

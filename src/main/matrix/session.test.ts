@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Credentials } from './client'
-import { rejection, useHomeserver } from './test-kit'
+import { rejection, useHomeserver } from '../../../test/matrix/kit'
 
 // M_UNKNOWN_TOKEN: renew with the refresh token (once, for every concurrent caller, persisted
 // before use) and retry; otherwise soft or hard logout. M_USER_LOCKED is its own state.

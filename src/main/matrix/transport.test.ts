@@ -3,7 +3,7 @@ import http from 'node:http'
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { endpoints } from './endpoints/index'
-import { rejection } from './test-kit'
+import { rejection } from '../../../test/matrix/kit'
 import { Transport } from './transport'
 
 // Transport mechanics the test homeserver has no switch for: redirects, cancellation, oversized

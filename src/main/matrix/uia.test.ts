@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MatrixError } from './errors'
-import { rejection, useHomeserver } from './test-kit'
+import { rejection, useHomeserver } from '../../../test/matrix/kit'
 import { chooseFlow, runUia, type StageContext } from './uia'
 import type { AuthDict, UiaState } from './uia-state'
 

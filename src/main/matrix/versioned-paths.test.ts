@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { KnownServers } from './known-servers'
-import { rejection, useHomeserver } from './test-kit'
+import { rejection, useHomeserver } from '../../../test/matrix/kit'
 
 // Which path of an endpoint's history goes out, from every signal the server gives, and the one
 // mechanism for a path the server does not recognise: the other path once, and /versions again.

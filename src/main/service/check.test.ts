@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startHarness, type Harness } from '../../../test/service/harness'
 import { KeytarSecretStore, MemorySecretStore, secretKey, type StoredSecret } from '../accounts'
-import { FakeKeytar } from '../accounts/testing/fake-keytar'
+import { FakeKeytar } from '../../../test/accounts/fake-keytar'
 import { createSessionService } from './index'
 
 let h: Harness

@@ -115,7 +115,7 @@ it('keeps OAuth 2.0 tokens out of results, errors, events, files and logs: sign-
     return envelope.value as T
   }
   type Acc = { id: string; deviceId: string; userId: string }
-  const { browse } = await import('../sso/test-browser')
+  const { browse } = await import('../../../test/sso/browser')
 
   const begun = await call<{ requestId: string; url: string }>('beginOAuth', { server: h.hs.url })
   const aliceDone = call<Acc>('completeSso', { requestId: begun.requestId })

@@ -9,7 +9,7 @@ import { failure } from '../../../test/service/expect'
 import { runCli } from '../../../test/service/run-cli'
 import { PASSWORDS, startHarness, type Harness } from '../../../test/service/harness'
 import { AccountRegistry, addAccount, removeAccount, setActiveAccount } from '../accounts'
-import { newAccountInput } from '../accounts/testing/factories'
+import { newAccountInput } from '../../../test/accounts/factories'
 import type { AccountsSnapshot } from '../../shared/contract'
 
 let h: Harness

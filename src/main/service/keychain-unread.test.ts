@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { failure } from '../../../test/service/expect'
 import { PASSWORDS, startHarness, type Harness } from '../../../test/service/harness'
 import { KeytarSecretStore, secretKey } from '../accounts'
-import { FakeKeytar } from '../accounts/testing/fake-keytar'
+import { FakeKeytar } from '../../../test/accounts/fake-keytar'
 
 const open: Harness[] = []
 afterEach(async () => {

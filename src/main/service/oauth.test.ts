@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { failure } from '../../../test/service/expect'
 import { PASSWORDS, startHarness, type Harness } from '../../../test/service/harness'
 import { MemorySecretStore, secretKey, type StoredSecret } from '../accounts'
-import { browse } from '../sso/test-browser'
+import { browse } from '../../../test/sso/browser'
 
 // OAuth 2.0 accounts through the service, against the test homeserver's OAuth mode: added with
 // "Continue with <server>", renewed by the refresh token grant, signed in again, and signed out

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MatrixClient, MatrixError } from '../matrix'
 import { SsoError } from './errors'
 import { beginSsoSignIn, type SsoCredentials, type SsoSignIn, type SsoSignInOptions } from './flow'
-import { aPersonAtTheBrowser, browse, type Visit } from './test-browser'
-import { FAST, homeserverPerTest } from './test-homeserver'
+import { aPersonAtTheBrowser, browse, type Visit } from '../../../test/sso/browser'
+import { FAST, homeserverPerTest } from '../../../test/sso/homeserver'
 
 // --- factories -------------------------------------------------------------------------------
 

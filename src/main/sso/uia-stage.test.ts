@@ -3,8 +3,8 @@ import { MatrixClient, MatrixError, runUia, type StageHandler, type UiaContext }
 import { SsoError } from './errors'
 import { beginSsoSignIn } from './flow'
 import { SSO_UIA_STAGE, ssoUiaStage, ssoUiaStages, type ConfirmRequest, type SsoUiaStageOptions } from './uia-stage'
-import { aPersonAtTheBrowser, browse } from './test-browser'
-import { FAST, homeserverPerTest } from './test-homeserver'
+import { aPersonAtTheBrowser, browse } from '../../../test/sso/browser'
+import { FAST, homeserverPerTest } from '../../../test/sso/homeserver'
 
 // --- factories -------------------------------------------------------------------------------
 

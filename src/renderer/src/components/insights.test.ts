@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { AccountReview, Device } from '../../../shared/contract'
 import { ContractError } from '../../../shared/errors'
 import { describeDevice, formatFingerprint, summarise } from '../lib/insights'
-import { fakeBridge, makeAccount, makeDevice, makeSnapshot, type FakeBridge, type Handlers } from '../testing/fakeBridge'
-import { cleanWindowBetweenTests, mountWindow } from '../testing/mountWindow'
+import { fakeBridge, makeAccount, makeDevice, makeSnapshot, type FakeBridge, type Handlers } from '../fake-bridge.test-kit'
+import { cleanWindowBetweenTests, mountWindow } from '../mount-window.test-kit'
 
 // Issue 11 in the window: the summary and its filters, the badges on each row, the details view,
 // one dialog for signing one device out, the sidebar's badge and the overview.

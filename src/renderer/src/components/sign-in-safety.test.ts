@@ -6,8 +6,8 @@
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import { ContractError } from '../../../shared/errors'
-import { fakeBridge, makeAccount, makeSnapshot, type FakeBridge } from '../testing/fakeBridge'
-import { cleanWindowBetweenTests, mountWindow } from '../testing/mountWindow'
+import { fakeBridge, makeAccount, makeSnapshot, type FakeBridge } from '../fake-bridge.test-kit'
+import { cleanWindowBetweenTests, mountWindow } from '../mount-window.test-kit'
 
 let fake: FakeBridge
 

@@ -1,6 +1,6 @@
 import jsQR from 'jsqr'
 import { describe, expect, it } from 'vitest'
-import { makeDevices } from '../testing/fakeBridge'
+import { makeDevices } from '../fake-bridge.test-kit'
 import { filterDevices, isInactive, sortOthers } from './devices'
 import { splitMatrixId, toIdentifier } from './identifier'
 import { qrPath } from './qr'

@@ -2,10 +2,10 @@
  * A fake `window.latchkey` for component tests: answers calls from handlers, records them, and
  * lets a test emit main's events. Handlers throw ContractError to answer a typed error.
  */
-import { createBridge, type LatchkeyBridge } from '../../../shared/bridge'
-import type { CallName, EventName } from '../../../shared/channels'
-import type { Account, AccountsSnapshot, CallArgs, CallResult, Device, EventPayload } from '../../../shared/contract'
-import { ContractError } from '../../../shared/errors'
+import { createBridge, type LatchkeyBridge } from '../../shared/bridge'
+import type { CallName, EventName } from '../../shared/channels'
+import type { Account, AccountsSnapshot, CallArgs, CallResult, Device, EventPayload } from '../../shared/contract'
+import { ContractError } from '../../shared/errors'
 
 export type Handlers = { [K in CallName]?: (args: CallArgs<K>) => CallResult<K> | Promise<CallResult<K>> }
 

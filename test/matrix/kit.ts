@@ -2,12 +2,12 @@
 // checked against the OpenAPI spec afterwards) and clients pointed at it. Not exported from index.ts.
 
 import { afterEach, beforeEach } from 'vitest'
-import { startHomeserver } from '../../../test/homeserver/index'
-import type { HomeserverOptions, TestHomeserver, UserSeed } from '../../../test/homeserver/index'
-import { assertRequestsConformToSpec } from '../../../test/spec/openapi'
-import { MatrixClient, type MatrixClientOptions } from './client'
-import { MatrixError } from './errors'
-import type { TransportOptions } from './transport'
+import { startHomeserver } from '../homeserver/index'
+import type { HomeserverOptions, TestHomeserver, UserSeed } from '../homeserver/index'
+import { assertRequestsConformToSpec } from '../spec/openapi'
+import { MatrixClient, type MatrixClientOptions } from '../../src/main/matrix/client'
+import { MatrixError } from '../../src/main/matrix/errors'
+import type { TransportOptions } from '../../src/main/matrix/transport'
 
 export const alice = (over: Partial<UserSeed> = {}): UserSeed => ({ localpart: 'alice', password: 'wonderland', displayName: 'Alice', avatarMxc: 'mxc://localhost/aliceavatar', ...over })
 export const bob = (over: Partial<UserSeed> = {}): UserSeed => ({ localpart: 'bob', password: 'builder', email: 'bob@example.org', phone: '+447700900123', ...over })

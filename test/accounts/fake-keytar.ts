@@ -1,5 +1,5 @@
 /** An in-memory stand-in for keytar, with the same calls and the same grouping by service. */
-import type { KeytarLike } from '../keytar-store'
+import type { KeytarLike } from '../../src/main/accounts/keytar-store'
 
 export class FakeKeytar implements KeytarLike {
   readonly entries = new Map<string, Map<string, string>>()

@@ -6,9 +6,9 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach } from 'vitest'
-import App from '../App.vue'
-import { useBridge } from '../api'
-import type { FakeBridge } from './fakeBridge'
+import App from './App.vue'
+import { useBridge } from './api'
+import type { FakeBridge } from './fake-bridge.test-kit'
 
 let mounted: VueWrapper | undefined
 

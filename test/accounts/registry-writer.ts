@@ -9,9 +9,9 @@
  * "holding" and waits forever inside the update, so a test can kill a process that holds the lock.
  * Failures go to stderr as `error <code> <message>` and exit 1.
  */
-import { RegistryError } from '../errors'
-import { addAccount } from '../operations'
-import { AccountRegistry } from '../registry'
+import { RegistryError } from '../../src/main/accounts/errors'
+import { addAccount } from '../../src/main/accounts/operations'
+import { AccountRegistry } from '../../src/main/accounts/registry'
 
 const [dir, countText, prefix = 'writer', ...flags] = process.argv.slice(2)
 if (!dir || !countText) {

@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { NewAccount } from '../operations'
+import type { NewAccount } from '../../src/main/accounts/operations'
 
 let sequence = 0
 

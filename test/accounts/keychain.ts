@@ -4,8 +4,8 @@
  * that a missing keychain fails the run instead of skipping it silently.
  */
 import { randomBytes } from 'node:crypto'
-import { KeytarSecretStore, type KeytarLike } from '../keytar-store'
-import { loadKeytar, openSecretStore } from '../open-secret-store'
+import { KeytarSecretStore, type KeytarLike } from '../../src/main/accounts/keytar-store'
+import { loadKeytar, openSecretStore } from '../../src/main/accounts/open-secret-store'
 
 export const SKIPPED_WITHOUT_KEYCHAIN = 'skipped: no Secret Service (run inside scripts/with-keyring.sh)'
 

@@ -2,9 +2,9 @@
 // tokens, and every request it served is checked against the spec when the test ends. Test
 // support only; not exported from index.ts.
 import { afterEach, beforeEach } from 'vitest'
-import { startHomeserver, type HomeserverOptions, type TestHomeserver, type UserSeed } from '../../../test/homeserver/index'
-import { assertRequestsConformToSpec } from '../../../test/spec/openapi'
-import type { TransportOptions } from '../matrix'
+import { startHomeserver, type HomeserverOptions, type TestHomeserver, type UserSeed } from '../homeserver/index'
+import { assertRequestsConformToSpec } from '../spec/openapi'
+import type { TransportOptions } from '../../src/main/matrix'
 
 export const alice = (over: Partial<UserSeed> = {}): UserSeed => ({ localpart: 'alice', password: 'wonderland', displayName: 'Alice', ...over })
 /** SSO-only: no password, so the homeserver's UIA offers only m.login.sso. */
