@@ -224,14 +224,20 @@ export async function verifyDevices(userId: string, keys: UserKeys, deviceIds: I
 }
 
 /**
- * SHA-256 of the user, the devices asked about and the keys, as JSON: the keys come parsed from
- * JSON, so the same text means the same answer. Null when they cannot be written out (nesting
- * deep enough to exhaust the stack): such an answer is checked every time.
+ * SHA-256 of the user, the devices asked about and the keys. Keys taken from a /keys/query answer
+ * carry that answer's digest (the same bytes read the same way), which is used as it is; others
+ * are written out as JSON — they come parsed from JSON, so the same text means the same keys. Null
+ * when they cannot be written out (nesting deep enough to exhaust the stack): such keys are
+ * checked every time.
  */
 function answerDigest(userId: string, keys: UserKeys, ids: readonly string[]): string | null {
   let text: string
   try {
-    text = JSON.stringify([userId, ids, keys.masterKey ?? null, keys.selfSigningKey ?? null, keys.deviceKeys])
+    text = JSON.stringify(
+      keys.answerDigest === undefined
+        ? [userId, ids, keys.masterKey ?? null, keys.selfSigningKey ?? null, keys.deviceKeys]
+        : [userId, ids, 'answer', keys.answerDigest],
+    )
   } catch {
     return null
   }

@@ -46,7 +46,8 @@ export interface RequestParts {
 }
 
 export type ResponseReader<R> =
-  | { readonly kind: 'json'; readonly parse: (body: unknown) => R }
+  /** `raw`: the body's bytes, for a reader that fingerprints the whole answer (keys-query.ts). */
+  | { readonly kind: 'json'; readonly parse: (body: unknown, raw: Uint8Array) => R }
   | { readonly kind: 'bytes'; readonly parse: (bytes: Uint8Array, contentType: string) => R }
 
 export interface Endpoint<P, R> {

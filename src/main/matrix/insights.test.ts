@@ -26,6 +26,25 @@ describe('what the client reads about devices', () => {
     expect(result.masterKey).toBe(identity.master.publicKey)
   })
 
+  it('fingerprints each keys answer by its bytes, so a changed answer is checked again and never answered from memory', async () => {
+    const client = await kit.signedIn()
+    const identity = newCrossSigningIdentity('@alice:localhost')
+    kit.hs.setCrossSigningKeys('alice', { master: identity.masterJson, selfSigning: identity.selfSigningJson })
+    kit.hs.addDevice('alice', { deviceId: 'PHONE' })
+    kit.hs.setDeviceKeys('alice', 'PHONE', verifiedBy(identity, newDeviceKeys('@alice:localhost', 'PHONE').json))
+    const first = await client.keysQuery(['@alice:localhost'])
+    const again = await client.keysQuery(['@alice:localhost'])
+    expect(again.digest).toBe(first.digest)
+    expect(keysOfUser(again, '@alice:localhost').answerDigest).toBe(first.digest)
+    expect((await verifyDevices('@alice:localhost', keysOfUser(first, '@alice:localhost'), ['PHONE'])).devices.get('PHONE')?.state).toBe('verified')
+
+    // The server now serves keys nobody verified for the same device.
+    kit.hs.setDeviceKeys('alice', 'PHONE', newDeviceKeys('@alice:localhost', 'PHONE').json)
+    const changed = await client.keysQuery(['@alice:localhost'])
+    expect(changed.digest).not.toBe(first.digest)
+    expect((await verifyDevices('@alice:localhost', keysOfUser(changed, '@alice:localhost'), ['PHONE'])).devices.get('PHONE')?.state).toBe('unverified')
+  })
+
   it('reads every device’s client information in one filtered sync that never waits', async () => {
     const client = await kit.signedIn()
     kit.hs.setAccountData('alice', 'io.element.matrix_client_information.PHONE', { name: 'Element X Android', version: '25.04.0' })

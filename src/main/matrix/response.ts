@@ -177,7 +177,7 @@ export function readResponse<R>(endpoint: Endpoint<never, R>, res: RawResponse, 
     }
     const decoded = decodeJson(res)
     if (!decoded.ok) throw malformed(endpoint, ctx, malformedBodySentence(host, label, decoded.why), res.status)
-    return endpoint.response.parse(decoded.value)
+    return endpoint.response.parse(decoded.value, res.body)
   } catch (e) {
     if (e instanceof ShapeError) {
       // A path may hold a key the server chose: bounded like any text of its own.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { defineEndpoint, r0AndV3, SPEC } from '../endpoint'
 import { jsonObject, object, optional, recordOf } from '../validate'
 
@@ -14,6 +15,11 @@ export interface KeysQueryResponse {
   masterKeys: Readonly<Record<string, unknown>>
   /** user id → the self-signing key object. */
   selfSigningKeys: Readonly<Record<string, unknown>>
+  /**
+   * SHA-256 (base64) of the answer's bytes: the same bytes read the same way, so a check of every
+   * device can be remembered by it (cross-signing.ts) without writing the answer out again.
+   */
+  digest: string
 }
 
 /** One user's part of the answer. */
@@ -21,6 +27,8 @@ export interface UserKeys {
   deviceKeys: Readonly<Record<string, unknown>>
   masterKey?: unknown
   selfSigningKey?: unknown
+  /** The whole answer's `digest`, when this part was taken from one: the same answer, the same part. */
+  answerDigest?: string
 }
 
 const shape = object({
@@ -47,9 +55,14 @@ export const keysQuery = defineEndpoint({
   }),
   response: {
     kind: 'json',
-    parse: (body): KeysQueryResponse => {
+    parse: (body, raw): KeysQueryResponse => {
       const r = shape(body, '')
-      return { deviceKeys: r.device_keys ?? {}, masterKeys: r.master_keys ?? {}, selfSigningKeys: r.self_signing_keys ?? {} }
+      return {
+        deviceKeys: r.device_keys ?? {},
+        masterKeys: r.master_keys ?? {},
+        selfSigningKeys: r.self_signing_keys ?? {},
+        digest: createHash('sha256').update(raw).digest('base64'),
+      }
     },
   },
 })
@@ -61,5 +74,6 @@ export function keysOfUser(r: KeysQueryResponse, userId: string): UserKeys {
   const out: UserKeys = { deviceKeys: own.call(r.deviceKeys, userId) ? (r.deviceKeys[userId] ?? {}) : {} }
   if (own.call(r.masterKeys, userId)) out.masterKey = r.masterKeys[userId]
   if (own.call(r.selfSigningKeys, userId)) out.selfSigningKey = r.selfSigningKeys[userId]
+  out.answerDigest = r.digest
   return out
 }
