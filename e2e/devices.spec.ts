@@ -90,7 +90,7 @@ test('a person without a password confirms a sign-out through single sign-on', a
   expect(homeserver.devicesOf('carol').map((d) => d.displayName)).not.toContain('Seeded device 1')
 })
 
-test('a progress event that arrives after its sign-out has answered does not bring the progress back', async ({ app, homeserver, driver }) => {
+test('a progress event that arrives after its sign-out has answered does not bring the progress back (browser driver only: only it can hold an event back)', async ({ app, homeserver, driver }) => {
   test.skip(driver !== 'chromium', 'only the browser driver can hold an event back')
   const { page } = app
   homeserver.addDevices('alice', 3)

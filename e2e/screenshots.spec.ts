@@ -44,7 +44,7 @@ async function shoot(page: Page, dir: string, name: string): Promise<void> {
   await page.evaluate(() => delete document.documentElement.dataset.theme)
 }
 
-test.describe('README screenshots', () => {
+test.describe('README screenshots (browser driver only: the pictures come from Chromium)', () => {
   test.skip(({ driver }) => driver !== 'chromium', 'pictures come from the browser driver')
 
   test('every main screen, light and dark, from the realistic demo', async ({ browser, renderer }) => {
