@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { beginOAuthSignIn, offersDeviceGrant, signInWithDeviceCode, signInWithSso, type DeviceCodePrompt, type PendingSsoSignIn } from '../auth'
+import type { Discovery as MatrixDiscovery } from '../matrix'
 import { clientIdOf, oauthServer } from './oauth'
 import type { Account, CallArgs, CallResult } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
@@ -93,18 +94,7 @@ export class SsoRequests {
    */
   async beginOAuth(args: CallArgs<'beginOAuth'>): Promise<{ requestId: string; url: string }> {
     const { ctx } = this
-    const record = args.accountId === undefined ? undefined : await recordOf(ctx, args.accountId)
-    const found = await discoverServer(ctx, record ? record.homeserverUrl : args.server)
-    const metadata = found.oauth.metadata
-    if (!found.oauth.offered || !metadata) {
-      throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer signing in on its own web page; use another way to sign in.` })
-    }
-    refusePlainHttp(found.baseUrl, args.allowPlainHttp, 'sso')
-    const context: ErrorContext = { login: 'oauth', server: found.serverName }
-    const server = await mapErrors(() => oauthServer(ctx, metadata.issuer, found.baseUrl, metadata), context)
-    const clientId = await mapErrors(() => clientIdOf(ctx, server), context)
-    const client = freshClient(ctx, found.baseUrl, versionsOf(found))
-    const origin = originOf(found)
+    const { record, context, server, clientId, client, origin } = await this.#prepareOAuth(args)
     let kept: Account | undefined
     const signIn = await mapErrors(
       () =>
@@ -139,21 +129,11 @@ export class SsoRequests {
    */
   async beginDeviceCode(args: CallArgs<'beginDeviceCode'>): Promise<CallResult<'beginDeviceCode'>> {
     const { ctx } = this
-    const record = args.accountId === undefined ? undefined : await recordOf(ctx, args.accountId)
-    const found = await discoverServer(ctx, record ? record.homeserverUrl : args.server)
-    const metadata = found.oauth.metadata
-    if (!found.oauth.offered || !metadata) {
-      throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer signing in on its own web page; use another way to sign in.` })
-    }
-    if (!offersDeviceGrant(metadata)) {
-      throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer signing in with a code confirmed on another device; sign in with a browser instead.` })
-    }
-    refusePlainHttp(found.baseUrl, args.allowPlainHttp, 'sso')
-    const context: ErrorContext = { login: 'oauth', server: found.serverName }
-    const server = await mapErrors(() => oauthServer(ctx, metadata.issuer, found.baseUrl, metadata), context)
-    const clientId = await mapErrors(() => clientIdOf(ctx, server), context)
-    const client = freshClient(ctx, found.baseUrl, versionsOf(found))
-    const origin = originOf(found)
+    const { record, context, server, clientId, client, origin } = await this.#prepareOAuth(args, (found, metadata) => {
+      if (!offersDeviceGrant(metadata)) {
+        throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer signing in with a code confirmed on another device; sign in with a browser instead.` })
+      }
+    })
     const abort = new AbortController()
     const stop = () => abort.abort()
     ctx.closing.addEventListener('abort', stop, { once: true })
@@ -187,6 +167,30 @@ export class SsoRequests {
       ...(prompt.verificationUriComplete === undefined ? {} : { verificationUriComplete: prompt.verificationUriComplete }),
       expiresAt: prompt.expiresAt,
     }
+  }
+
+  /**
+   * What both OAuth 2.0 sign-ins need before anything is sent: the server (found again for a
+   * re-login), its offer checked (`check` may refuse more, before plain http is), the issuer and
+   * Latchkey's client id there (registered when missing), and a client for the new session.
+   */
+  async #prepareOAuth(
+    args: { server: string; accountId?: string | undefined; allowPlainHttp?: boolean | undefined },
+    check?: (found: MatrixDiscovery, metadata: NonNullable<MatrixDiscovery['oauth']['metadata']>) => void,
+  ) {
+    const { ctx } = this
+    const record = args.accountId === undefined ? undefined : await recordOf(ctx, args.accountId)
+    const found = await discoverServer(ctx, record ? record.homeserverUrl : args.server)
+    const metadata = found.oauth.metadata
+    if (!found.oauth.offered || !metadata) {
+      throw new ContractError({ code: 'unsupported', message: `${found.serverName} does not offer signing in on its own web page; use another way to sign in.` })
+    }
+    check?.(found, metadata)
+    refusePlainHttp(found.baseUrl, args.allowPlainHttp, 'sso')
+    const context: ErrorContext = { login: 'oauth', server: found.serverName }
+    const server = await mapErrors(() => oauthServer(ctx, metadata.issuer, found.baseUrl, metadata), context)
+    const clientId = await mapErrors(() => clientIdOf(ctx, server), context)
+    return { record, context, server, clientId, client: freshClient(ctx, found.baseUrl, versionsOf(found)), origin: originOf(found) }
   }
 
   #track(kind: 'sso' | 'oauth', signIn: SsoRequest['signIn'], outcome: Promise<Account>): { requestId: string; url: string } {
