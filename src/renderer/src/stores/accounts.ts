@@ -271,20 +271,7 @@ export const useAccounts = defineStore('accounts', () => {
     const args: { server: string; idpId?: string; accountId?: string } = { server }
     if (idpId) args.idpId = idpId
     if (accountId) args.accountId = accountId
-    const account = await withPlainHttpConsent((allow) => withTrustConsent((trust) => notices.track(
-      'Waiting for you to finish signing in in your browser…',
-      async () => {
-        const { requestId, url } = await api().beginSso({ ...args, ...allow, ...trust })
-        sso.value = { requestId, url, server }
-        try {
-          return await api().completeSso({ requestId })
-        } finally {
-          sso.value = null
-        }
-      },
-      { quiet: true },
-    )))
-    return added(account)
+    return added(await inBrowser(server, (consent) => api().beginSso({ ...args, ...consent })))
   }
 
   /**
@@ -292,10 +279,22 @@ export const useAccounts = defineStore('accounts', () => {
    * and waits for it to come back; the window shows that it is waiting (as for SSO), and can cancel.
    */
   async function signInWithOAuth(server: string, options: { accountId?: string; create?: boolean } = {}): Promise<Account> {
-    const account = await withPlainHttpConsent((allow) => withTrustConsent((trust) => notices.track(
+    return added(await inBrowser(server, (consent) => api().beginOAuth({ server, ...options, ...consent })))
+  }
+
+  /**
+   * A sign-in that main finishes in the browser (SSO, OAuth 2.0): started with the person's consents
+   * (plain http, trusting the host) as they are asked for, shown as waiting (`sso`, which can
+   * cancel) until main answers.
+   */
+  async function inBrowser(
+    server: string,
+    begin: (consent: { allowPlainHttp?: true; trustServer?: string }) => Promise<{ requestId: string; url: string }>,
+  ): Promise<Account> {
+    return withPlainHttpConsent((allow) => withTrustConsent((trust) => notices.track(
       'Waiting for you to finish signing in in your browser…',
       async () => {
-        const { requestId, url } = await api().beginOAuth({ server, ...options, ...allow, ...trust })
+        const { requestId, url } = await begin({ ...allow, ...trust })
         sso.value = { requestId, url, server }
         try {
           return await api().completeSso({ requestId })
@@ -305,7 +304,6 @@ export const useAccounts = defineStore('accounts', () => {
       },
       { quiet: true },
     )))
-    return added(account)
   }
 
   async function cancelSso(): Promise<void> {
