@@ -47,7 +47,6 @@ export { RegistryError, SecretStoreError, type RegistryErrorCode, type SecretSto
 export { MemorySecretStore, secretKey, userIdOfKey, type SecretStore, type StoredSecret } from './secrets'
 export { DEFAULT_SERVICE, KeytarSecretStore, type KeytarLike } from './keytar-store'
 export { openSecretStore, type OpenedSecretStore, type OpenSecretStoreOptions } from './open-secret-store'
-export { ReadAheadSecretStore } from './read-ahead'
 export {
   DEFAULT_SETTINGS,
   NEW_DEVICE_CHECK_LIMITS,
