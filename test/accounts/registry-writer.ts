@@ -6,10 +6,13 @@
  *
  * Adds <count> accounts `@<prefix>-<i>:example.org`, one update each, and prints each new account
  * id on its own line only after its write returned. With --hold it instead takes the lock, prints
- * "holding" and waits forever inside the update, so a test can kill a process that holds the lock.
+ * "holding" and waits forever, the lock held and kept fresh as an update holds it, so a test can
+ * kill a process that holds the lock.
  * Failures go to stderr as `error <code> <message>` and exit 1.
  */
+import path from 'node:path'
 import { RegistryError } from '../../src/main/accounts/errors'
+import { acquireLock } from '../../src/main/accounts/lock'
 import { addAccount } from '../../src/main/accounts/operations'
 import { AccountRegistry } from '../../src/main/accounts/registry'
 
@@ -26,10 +29,10 @@ try {
   if (flags.includes('--hold')) {
     // Keeps the event loop alive: the lock's refresh timer is unref'd.
     setInterval(() => undefined, 60_000)
-    await registry.update(async () => {
-      process.stdout.write('holding\n')
-      await new Promise(() => undefined)
-    })
+    // The lock an update takes (an update's change is synchronous, so it cannot wait in one).
+    await acquireLock({ dir, lockPath: path.join(dir, 'accounts.json.lock'), staleMs: staleLockMs ?? 5000, waitMs: 60_000 })
+    process.stdout.write('holding\n')
+    await new Promise(() => undefined)
   }
   const count = Number(countText)
   for (let i = 0; i < count; i++) {

@@ -194,6 +194,34 @@ describe('reading and writing the account list', () => {
     expect(error.code).toBe('invalid-change')
   })
 
+  it('refuses a change that would wait (returns a promise), writes nothing, and keeps the lock free for the next', async () => {
+    await registryWith(1)
+    const registry = new AccountRegistry({ dir })
+    const before = await readFile(file(), 'utf8')
+    const error = await rejection(registry.update(async (draft) => void addAccount(draft, newAccountInput())))
+    expect(error.code).toBe('invalid-change')
+    expect(await readFile(file(), 'utf8')).toBe(before)
+    await registry.update((draft) => addAccount(draft, newAccountInput()))
+    expect((await registry.read()).accounts).toHaveLength(2)
+  })
+
+  it('lets a change in another folder run while this one is refused for nesting', async () => {
+    const { dir: other, cleanup: cleanupOther } = await tempDataDir()
+    try {
+      const here = new AccountRegistry({ dir })
+      const there = new AccountRegistry({ dir: other })
+      let inner: Promise<unknown> | undefined
+      await here.update((draft) => {
+        inner = there.update((d) => addAccount(d, newAccountInput()))
+        addAccount(draft, newAccountInput())
+      })
+      await inner
+      expect((await there.read()).accounts).toHaveLength(1)
+    } finally {
+      await cleanupOther()
+    }
+  })
+
   it('removes temporary files a killed writer left behind', async () => {
     await registryWith(1)
     await writeFile(path.join(dir, 'accounts.json.4242.0badf00d.tmp'), '{"half": ')

@@ -9,7 +9,6 @@
  * The registry remembers the list it last read or wrote, so `watch()` can tell another process's
  * change (the command line's, the app's) from its own.
  */
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { mkdir, readFile, rename, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { removeLeftoverTemps, syncDir, writeFileAtomic } from './atomic-write'
@@ -68,7 +67,13 @@ const LOCK_NAME = 'accounts.json.lock'
 // Writes by registries on the same folder in one process queue here instead of polling the file
 // lock against each other.
 const queues = new Map<string, Promise<void>>()
-const insideUpdate = new AsyncLocalStorage<string>()
+// The folders whose change is running at this moment. A change is synchronous, so a nested
+// `update` from inside it is seen here without AsyncLocalStorage, whose async hooks would slow
+// every promise in the process (Node 22).
+const changing = new Set<string>()
+
+/** A change to the list: synchronous, so that nothing else can run while the lock is held for it. */
+export type ListChange<T> = (draft: RegistrySnapshot) => T
 
 export class AccountRegistry {
   readonly dir: string
@@ -183,21 +188,21 @@ export class AccountRegistry {
   /**
    * Applies `change` to a fresh draft of the list under the inter-process lock and writes the
    * result atomically. The change may mutate the draft (see operations.ts) and return a value.
-   * If it throws, or leaves the list invalid, nothing is written. Keep it short and local: the
-   * other process waits while it runs, so no network call belongs inside, and it must not call
-   * `update` itself.
+   * If it throws, or leaves the list invalid, nothing is written. It is synchronous and local (a
+   * change that returns a promise is refused): the other process waits while it runs, so no
+   * network call belongs inside, and it must not call `update` itself.
    *
    * After the change, the list is sorted by `order`, orders are made dense (0, 1, 2, …) and an
    * active id that no longer exists falls back to the first account.
    */
-  async update<T>(change: (draft: RegistrySnapshot) => T | Promise<T>): Promise<UpdateResult<T>> {
-    if (insideUpdate.getStore() === this.dir) {
+  async update<T>(change: ListChange<T>): Promise<UpdateResult<T>> {
+    if (changing.has(this.dir)) {
       throw new RegistryError('invalid-change', 'An account-list change tried to start another one inside itself; that would wait forever.')
     }
-    return this.enqueue(() => insideUpdate.run(this.dir, () => this.locked(change)))
+    return this.enqueue(() => this.locked(change))
   }
 
-  private async locked<T>(change: (draft: RegistrySnapshot) => T | Promise<T>): Promise<UpdateResult<T>> {
+  private async locked<T>(change: ListChange<T>): Promise<UpdateResult<T>> {
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 })
     } catch (error) {
@@ -219,7 +224,7 @@ export class AccountRegistry {
       this.remember(currentText)
       // `current` was just read for this update and nobody else holds it: the change may have it.
       const draft = current
-      const result = await change(draft)
+      const result = this.run(change, draft)
       const next = finalize(draft)
       const text = toFileText(next)
       if (mustWrite || text !== currentText) {
@@ -238,6 +243,21 @@ export class AccountRegistry {
       return { snapshot: next, result }
     } finally {
       await lock.release()
+    }
+  }
+
+  /** Runs a change, marked as running, so that an `update` from inside it is refused. */
+  private run<T>(change: ListChange<T>, draft: RegistrySnapshot): T {
+    changing.add(this.dir)
+    try {
+      const result: unknown = change(draft)
+      if (isThenable(result)) {
+        result.then(undefined, () => undefined)
+        throw new RegistryError('invalid-change', 'An account-list change must finish at once; one that waits would hold the lock for as long.')
+      }
+      return result as T
+    } finally {
+      changing.delete(this.dir)
     }
   }
 
@@ -456,4 +476,8 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
 }
