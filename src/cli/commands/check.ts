@@ -1,6 +1,7 @@
 /** `latchkey check`: ask every account's server whether its session is still valid, and name new devices. */
 import { readFile } from 'node:fs/promises'
 import { accountsFilePath, dataDir } from '../../main/accounts/paths'
+import { openSpares } from '../../main/matrix/spare-connections'
 import type { JsonOption, RegisterCommand } from '../command-kit'
 import { EXIT, exitCodeForStatuses } from '../exit-codes'
 import { formatAccounts } from '../format'
@@ -15,13 +16,15 @@ export const register: RegisterCommand = (program, kit) => {
     )
     .option('--json', 'print JSON')
     .action(async (opts: JsonOption) => {
-      // Each server's connections are opened first (from the file as it is, before it is checked), and
-      // every token is read from the keychain while the service loads: the handshakes and the
-      // keychain's answers overlap the list's check and the modules' start.
-      const [servers, { preconnect }] = await Promise.all([serversIn(kit.io.env), import('../../main/matrix/http')])
-      for (const [url, count] of servers) preconnect(url, count)
-      const { accounts } = await (await kit.accountFile()).list()
-      const svc = await kit.service({ readAhead: accounts })
+      // Each server's connections are opened first, and every token is read from the keychain while
+      // the service loads, both from accounts.json as it is, before it is checked: the handshakes
+      // and the keychain's answers overlap the modules' start and the list's check.
+      const early = await earlyLook(kit.io.env)
+      for (const [url, count] of early.servers) openSpares(url, count)
+      // One turn of the event loop, so that the connections are really asked for (Node does that in
+      // its next tick) before the modules below hold this thread.
+      await new Promise((resolve) => setImmediate(resolve))
+      const svc = await kit.service({ readAhead: early.sessions })
       const snapshot = await svc.checkAll(undefined)
       // Each new device is answered once; the app keeps its New mark until the person looks there.
       const newDevices = await svc.takeNewDeviceReports(undefined)
@@ -32,23 +35,30 @@ export const register: RegisterCommand = (program, kit) => {
     })
 }
 
+/** At most this many sessions are read ahead from the keychain; any others are read when asked for. */
+const MAX_READ_AHEAD = 512
+
 /**
- * Each homeserver in accounts.json and how many accounts it serves, read from the file as it is,
- * before the list is checked: only to open connections early. A connection sends nothing, and
- * nothing is asked of a server that is not in the checked list.
+ * Each homeserver in accounts.json with how many accounts it serves, and each account's session,
+ * read from the file as it is, before the list is checked: only to open connections and read the
+ * keychain early. A connection sends nothing, a secret read ahead stays in this process, and
+ * nothing is asked of a server, nor used, that the checked list does not name.
  */
-async function serversIn(env: NodeJS.ProcessEnv): Promise<Map<string, number>> {
+async function earlyLook(env: NodeJS.ProcessEnv): Promise<{ servers: Map<string, number>; sessions: Array<{ userId: string; deviceId: string }> }> {
   const servers = new Map<string, number>()
+  const sessions: Array<{ userId: string; deviceId: string }> = []
   try {
     const file = JSON.parse(await readFile(accountsFilePath(dataDir(env)), 'utf8')) as { accounts?: unknown }
-    for (const a of Array.isArray(file.accounts) ? (file.accounts as Array<{ homeserverUrl?: unknown }>) : []) {
-      if (typeof a?.homeserverUrl !== 'string') continue
+    for (const a of Array.isArray(file.accounts) ? (file.accounts as Array<Record<string, unknown> | null>) : []) {
+      const { homeserverUrl, userId, deviceId } = a ?? {}
+      if (typeof userId === 'string' && typeof deviceId === 'string' && sessions.length < MAX_READ_AHEAD) sessions.push({ userId, deviceId })
+      if (typeof homeserverUrl !== 'string') continue
       // As many servers as checks go out at once (DEFAULT_TUNING.checksInFlight): a damaged file cannot open thousands.
-      if (!servers.has(a.homeserverUrl) && servers.size >= 128) continue
-      servers.set(a.homeserverUrl, (servers.get(a.homeserverUrl) ?? 0) + 1)
+      if (!servers.has(homeserverUrl) && servers.size >= 128) continue
+      servers.set(homeserverUrl, (servers.get(homeserverUrl) ?? 0) + 1)
     }
   } catch {
     // No file or no JSON: the checked list says so, with its own words.
   }
-  return servers
+  return { servers, sessions }
 }

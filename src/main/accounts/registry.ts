@@ -9,7 +9,8 @@
  * The registry remembers the list it last read or wrote, so `watch()` can tell another process's
  * change (the command line's, the app's) from its own.
  */
-import { mkdir, readFile, rename, stat } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { mkdir, rename, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { removeLeftoverTemps, syncDir, writeFileAtomic } from './atomic-write'
 import { describeFsError, RegistryError } from './errors'
@@ -285,7 +286,10 @@ export class AccountRegistry {
 
   private async readText(): Promise<string | null> {
     try {
-      return await readFile(this.file, 'utf8')
+      // Synchronous on purpose: the list is a few kilobytes, read in well under a millisecond, and
+      // an asynchronous read waits in libuv's four-thread pool behind whatever else is queued there,
+      // such as a hundred keychain reads at the command line's start (tens of milliseconds).
+      return readFileSync(this.file, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw new RegistryError(

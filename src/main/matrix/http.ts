@@ -6,7 +6,8 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { IncomingHttpHeaders } from 'node:http'
-import { isIP, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
+import { endpointOf, openSpares, takeSpare } from './spare-connections'
 
 export interface HttpRequest {
   url: URL
@@ -71,73 +72,37 @@ export class HttpFailure extends Error {
 // handshake each time. Enough sockets per host that a check of every account on one server goes
 // out in one wave (the service bounds checks at 32 per host, plus a /versions beside them).
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 48, maxTotalSockets: 512 }
-/** A connection opened ahead of need and not taken within this long is closed. */
-const SPARE_LIFETIME_MS = 15_000
 
 type CreateConnection = (options: object, callback?: (err: Error | null, socket?: Socket) => void) => Socket | undefined
 
-/**
- * Connections opened ahead of the requests that will use them (preconnect): while the keychain
- * is read, the TCP (and TLS) handshakes to each server are already under way, so a distant
- * server costs one round trip for the connection that overlaps local work, not one more after it.
- * The agent takes a spare connection to the same host and port before it opens a new one.
- */
-function withSpares<A extends http.Agent>(agent: A): A & { preconnect(url: URL, count: number): void } {
-  const spares = new Map<string, Socket[]>()
+/** An agent that takes a connection opened ahead (./spare-connections.ts) before it opens a new one. */
+function withSpares<A extends http.Agent>(agent: A, protocol: 'http:' | 'https:'): A {
   const create = (agent as unknown as { createConnection: CreateConnection }).createConnection.bind(agent)
-  const key = (host: string, port: string | number) => `${host}:${port}`
   Object.assign(agent, {
     createConnection(options: { host?: string; port?: string | number }, callback?: (err: Error | null, socket?: Socket) => void) {
-      const list = spares.get(key(options.host ?? 'localhost', options.port ?? ''))
-      for (let socket = list?.shift(); socket; socket = list?.shift()) {
-        if (socket.destroyed) continue
-        socket.removeAllListeners('error')
-        socket.ref()
-        return socket
-      }
-      return create(options, callback)
-    },
-    preconnect(url: URL, count: number) {
-      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
-      const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
-      const k = key(host, port)
-      const list = spares.get(k) ?? []
-      spares.set(k, list)
-      // Kept-alive connections to this server count too: a warm check opens nothing new.
-      const prefix = `${host}:${port}:`
-      let have = list.filter((s) => !s.destroyed).length
-      for (const [name, free] of Object.entries(agent.freeSockets)) if (name.startsWith(prefix)) have += free?.length ?? 0
-      for (let i = have; i < count; i++) {
-        const socket = create({ host, port, servername: isIP(host) ? undefined : host })
-        if (!socket) continue
-        socket.on('error', () => socket.destroy())
-        socket.unref()
-        list.push(socket)
-        const timer = setTimeout(() => {
-          const at = list.indexOf(socket)
-          if (at >= 0) list.splice(at, 1)[0]?.destroy()
-        }, SPARE_LIFETIME_MS)
-        timer.unref()
-      }
+      return takeSpare(protocol, options.host ?? 'localhost', Number(options.port)) ?? create(options, callback)
     },
   })
-  return agent as A & { preconnect(url: URL, count: number): void }
+  return agent
 }
 
 const agents = {
-  'http:': withSpares(new http.Agent(AGENT_OPTIONS)),
-  'https:': withSpares(new https.Agent(AGENT_OPTIONS)),
+  'http:': withSpares(new http.Agent(AGENT_OPTIONS), 'http:'),
+  'https:': withSpares(new https.Agent(AGENT_OPTIONS), 'https:'),
 }
 
 /**
- * Opens up to `count` connections to a server ahead of the requests that will use them (a check
- * of `count` accounts there). Nothing is sent; connections not used within 15 s are closed.
+ * Opens connections to a server ahead of the requests that will use them (a check of `count`
+ * accounts there), until `count` are open, counting kept-alive ones and spares. Nothing is sent;
+ * connections not used within 15 s are closed.
  */
 export function preconnect(baseUrl: string, count: number): void {
-  if (!URL.canParse(baseUrl)) return
-  const url = new URL(baseUrl)
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return
-  agents[url.protocol].preconnect(url, Math.min(count, AGENT_OPTIONS.maxSockets))
+  const at = endpointOf(baseUrl)
+  if (!at) return
+  const prefix = `${at.host}:${at.port}:`
+  let kept = 0
+  for (const [name, free] of Object.entries(agents[at.protocol].freeSockets)) if (name.startsWith(prefix)) kept += free?.length ?? 0
+  openSpares(baseUrl, Math.min(count, AGENT_OPTIONS.maxSockets) - kept)
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { httpRequest, preconnect } from './http'
+import { openSpares, sparesTo, takeSpare } from './spare-connections'
 
 let server: Server | undefined
 afterEach(async () => {
@@ -44,3 +45,44 @@ describe('connections opened ahead of the calls', () => {
     expect(s.connections()).toBe(2)
   })
 })
+
+describe('spare connections (opened before the HTTP stack loads)', () => {
+  it('opened by openSpares alone are the ones a later request takes', async () => {
+    const s = await countingServer()
+    openSpares(s.url, 2)
+    await until(() => s.connections() === 2)
+    expect(s.connections()).toBe(2)
+    await Promise.all([get(s.url), get(s.url)])
+    expect(s.connections()).toBe(2)
+  })
+
+  it('are kept per scheme: an http spare is never handed to an https request to the same host and port', async () => {
+    const s = await countingServer()
+    const port = Number(new URL(s.url).port)
+    openSpares(s.url, 1)
+    expect(takeSpare('https:', '127.0.0.1', port)).toBeUndefined()
+    expect(sparesTo('http:', '127.0.0.1', port)).toBe(1)
+    takeSpare('http:', '127.0.0.1', port)?.destroy()
+  })
+
+  it('open nothing for a URL that is not http(s), nor for a count of 0 or less', async () => {
+    const s = await countingServer()
+    openSpares(s.url.replace('http:', 'ftp:'), 3)
+    openSpares('not a url', 3)
+    openSpares(s.url, 0)
+    openSpares(s.url, -2)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(s.connections()).toBe(0)
+  })
+
+  it('that the server closed are passed over: the request opens a new connection and is answered', async () => {
+    const s = await countingServer()
+    openSpares(s.url, 1)
+    await until(() => s.connections() === 1)
+    server!.closeAllConnections()
+    await new Promise((r) => setTimeout(r, 50))
+    expect((await get(s.url)).status).toBe(200)
+    expect(s.connections()).toBe(2)
+  })
+})
+
