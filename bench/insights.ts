@@ -14,16 +14,14 @@
  * `npx tsx bench/insights.ts` (or `npm run bench -- insights`). ACCOUNTS=… and DEVICES=… change the
  * sizes; `--no-build` measures out/renderer as it is.
  */
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MemorySecretStore } from '../src/main/accounts/secrets'
 import { MatrixClient, verifyDevices } from '../src/main/matrix'
 import { createSessionService } from '../src/main/service'
 import { newCrossSigningIdentity, newDeviceKeys, verifiedBy } from '../test/homeserver/cross-signing'
+import { startHomeserverProcess } from './lib/homeserver-process'
 import { reviewUsers, startReviewHomeserver } from './lib/review-homeserver'
 import { chromium } from '@playwright/test'
 import { CALL_NAMES } from '../src/shared/channels'
@@ -83,18 +81,7 @@ async function reviewHomeserver(placement: Placement): Promise<{ url: string; cl
     const hs = await startReviewHomeserver(ACCOUNTS, DEVICES)
     return { url: hs.url, close: () => hs.close() }
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'lib/review-homeserver.ts'), String(ACCOUNTS), String(DEVICES)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string]
-  const exited = once(child, 'exit')
-  return {
-    url: (JSON.parse(line) as { url: string }).url,
-    close: async () => {
-      child.stdin!.end()
-      await exited
-    },
-  }
+  return startHomeserverProcess(join(import.meta.dirname, 'lib/review-homeserver.ts'), [String(ACCOUNTS), String(DEVICES)])
 }
 
 async function overview(placement: Placement): Promise<void> {

@@ -16,9 +16,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
-import { startHomeserver } from '../test/homeserver/index'
 import { createSessionService } from '../src/main/service/index'
 import { startDelayProxy, type DelayProxy } from './lib/delay-proxy'
+import { startHomeserverProcess, type HomeserverProcess } from './lib/homeserver-process'
+import { latencyUsers } from './lib/latency-homeserver'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const RTT = Number(process.env.RTT_MS ?? 100)
@@ -57,29 +58,33 @@ interface ChildRuns {
   cold: number
   warm: number[]
   statuses?: string[]
-  /** CPU milliseconds this process (the test homeserver and the proxy) spent per warm round. */
-  serverCpuPerRound: number
+  /** CPU milliseconds the proxy (this process) and the test homeserver (its own) spent per warm round. */
+  cpuPerRound: { proxy: number; homeserver: number | null }
 }
 
 function child(mode: 'service' | 'fetch', env: NodeJS.ProcessEnv, stdin = ''): Promise<ChildRuns> {
   return new Promise((resolvePromise, reject) => {
-    let warmStart: NodeJS.CpuUsage | undefined
-    let serverCpu = 0
+    let warmStart: { proxy: NodeJS.CpuUsage; homeserver: Promise<number | null> } | undefined
+    let warmCpu: { proxy: number; homeserver: Promise<number | null> } | undefined
     const p = spawn(process.execPath, [...profiled(), '--import', 'tsx', join(import.meta.dirname, 'lib/latency-child.ts'), mode], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] })
     let out = ''
     p.stdout.on('data', (c: Buffer) => {
       out += c.toString()
-      if (!warmStart && out.includes('MARK warm-start\n')) warmStart = process.cpuUsage()
-      if (warmStart && !serverCpu && out.includes('MARK warm-end\n')) {
-        const used = process.cpuUsage(warmStart)
-        serverCpu = (used.user + used.system) / 1000
+      if (!warmStart && out.includes('MARK warm-start\n')) warmStart = { proxy: process.cpuUsage(), homeserver: hs.cpuMs() }
+      if (warmStart && !warmCpu && out.includes('MARK warm-end\n')) {
+        const used = process.cpuUsage(warmStart.proxy)
+        const since = warmStart.homeserver
+        warmCpu = { proxy: (used.user + used.system) / 1000, homeserver: hs.cpuMs().then(async (now) => { const then = await since; return now === null || then === null ? null : now - then }) }
       }
     })
     p.on('error', reject)
     p.on('close', (code) => {
       if (code !== 0) return reject(new Error(`latency child ${mode} exited ${code}`))
-      const runs = JSON.parse(out.trim().split('\n').at(-1)!) as Omit<ChildRuns, 'serverCpuPerRound'>
-      resolvePromise({ ...runs, serverCpuPerRound: serverCpu / runs.warm.length })
+      const runs = JSON.parse(out.trim().split('\n').at(-1)!) as Omit<ChildRuns, 'cpuPerRound'>
+      const rounds = runs.warm.length
+      void (warmCpu?.homeserver ?? Promise.resolve(null)).then((homeserver) =>
+        resolvePromise({ ...runs, cpuPerRound: { proxy: (warmCpu?.proxy ?? 0) / rounds, homeserver: homeserver === null ? null : homeserver / rounds } }),
+      )
     })
     p.stdin.end(stdin)
   })
@@ -99,9 +104,10 @@ function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: numb
   })
 }
 
-const users = Array.from({ length: ACCOUNTS }, (_, i) => ({ localpart: `u${i}`, password: `pw-${i}-latency` }))
-// No well-known: each account's base URL stays its proxy port (the test homeserver's would name itself).
-const hs = await startHomeserver({ users, wellKnown: null })
+const users = latencyUsers(ACCOUNTS)
+// In a process of its own, as a real server is; no well-known, so each account's base URL stays
+// its proxy port (the test homeserver's would name itself).
+const hs: HomeserverProcess = await startHomeserverProcess(join(import.meta.dirname, 'lib/latency-homeserver.ts'), [String(ACCOUNTS)])
 const upstreamPort = Number(new URL(hs.url).port)
 const proxy: DelayProxy = await startDelayProxy({ upstreamPort, hosts: HOSTS, oneWayMs: 0 })
 const home = await mkdtemp(join(tmpdir(), 'latchkey-latency-'))
@@ -186,9 +192,10 @@ try {
   console.log('  (warm: median of the rounds after the first warm one; fetch opens more connections on its second round)')
   console.log(`  (latchkey check took ${median(checks).toFixed(0)} ms in all; latchkey accounts, its start, ${median(starts).toFixed(0)} ms; medians of ${CLI_RUNS})`)
   console.log(`  (with no delay at all: checkAll cold ${serviceLocal.cold.toFixed(0)} ms, warm ${median(serviceLocal.warm.slice(1)).toFixed(0)} ms — the local part of the figures above)`)
+  const cpu = (r: ChildRuns) => `${r.cpuPerRound.proxy.toFixed(0)} ms and ${r.cpuPerRound.homeserver === null ? '(unknown)' : r.cpuPerRound.homeserver.toFixed(0)} ms`
   console.log(
-    `  (the test homeserver and the proxy, in the bench's own process, spent ${service.serverCpuPerRound.toFixed(0)} ms of CPU per warm round of checkAll, ${bare.serverCpuPerRound.toFixed(0)} ms per round of fetch:` +
-      ` a distant server's own time, spent here on the same ${availableParallelism()} cores)`,
+    `  (the proxy, in the bench's process, and the test homeserver, in its own, spent ${cpu(service)} of CPU per warm round of checkAll, ${cpu(bare)} per round of fetch:` +
+      ` the network's and a distant server's own time, spent here on the same ${availableParallelism()} cores)`,
   )
   console.log(`  (latchkey check with no delay: ${localBeyondStart.toFixed(0)} ms beyond its start, the local part; the distance added ${((median(checks) - median(local)) / RTT).toFixed(2)} × RTT)`)
 } finally {

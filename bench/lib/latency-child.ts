@@ -3,7 +3,7 @@
  * versions in memory). `service`: a SessionService on LATCHKEY_HOME and the bench's keychain;
  * checkAll once with the kept versions removed from accounts.json (cold), then WARM_RUNS more
  * (warm). Around the warm rounds it prints `MARK warm-start` and `MARK warm-end`, by which the
- * bench measures the CPU time its own process (the test homeserver and the proxy) spent on them. `fetch`: the reference — one bare parallel fetch per account (the check's GET /devices), on new
+ * bench measures the CPU time the proxy and the test homeserver spent on them. `fetch`: the reference — one bare parallel fetch per account (the check's GET /devices), on new
  * connections, then on the kept ones. Prints one JSON line of milliseconds.
  */
 import { readFileSync } from 'node:fs'

@@ -4,8 +4,8 @@
  *
  * `startReviewHomeserver` runs it in the bench's own process; run as a script
  * (`tsx bench/lib/review-homeserver.ts <accounts> <devices>`) it runs in a process of its own, as a
- * real server would — on another machine, its work never on the client's thread — prints one JSON
- * line `{ "url": … }` when it listens, and stops when its standard input closes.
+ * real server would — on another machine, its work never on the client's thread — through
+ * ./homeserver-process.ts.
  */
 import { newCrossSigningIdentity, newDeviceKeys, verifiedBy } from '../../test/homeserver/cross-signing'
 import { startHomeserver, type TestHomeserver } from '../../test/homeserver/index'

@@ -250,6 +250,12 @@ const PAGE_HEADERS = {
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined | 'too-large'> {
+  // Neither Content-Length nor Transfer-Encoding: the request has no body (RFC 9112 §6.3), and a
+  // GET answered at once costs the server no stream to read.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    req.resume()
+    return undefined
+  }
   const chunks: Buffer[] = []
   let size = 0
   try {

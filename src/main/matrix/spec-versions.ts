@@ -22,9 +22,21 @@ export interface ServerVersions {
 }
 
 /** The newest version the server advertises that we can read, or null when it advertises none we know. */
+// Both are asked on every request: worked out once per versions list and per path history.
+const newestOf = new WeakMap<readonly string[], SpecVersion | null>()
+const entriesOf = new WeakMap<PathHistory, ReadonlyArray<readonly [SpecVersion, string]>>()
+
 export function newestVersion(server: ServerVersions): SpecVersion | null {
+  const known = newestOf.get(server.versions)
+  if (known !== undefined) return known
+  const best = newestIn(server.versions)
+  newestOf.set(server.versions, best)
+  return best
+}
+
+function newestIn(versions: readonly string[]): SpecVersion | null {
   let best: SpecVersion | null = null
-  for (const text of server.versions) {
+  for (const text of versions) {
     const v = parseSpecVersion(text)
     if (v && (!best || compareVersions(v, best) > 0)) best = v
   }
@@ -55,13 +67,17 @@ export interface PathHistory {
 /** What a server said besides /versions, as `capability:<name>` and `login-flow:<flag>` strings. */
 export type ServerSignals = ReadonlySet<string>
 
-function stableEntries(history: PathHistory): Array<[SpecVersion, string]> {
-  return Object.entries(history.stable)
+function stableEntries(history: PathHistory): ReadonlyArray<readonly [SpecVersion, string]> {
+  const known = entriesOf.get(history)
+  if (known) return known
+  const entries = Object.entries(history.stable)
     .map(([v, path]): [SpecVersion, string] => {
       const [major, minor] = v.split('.').map(Number)
       return [[major ?? 1, minor ?? 0], path]
     })
     .sort((a, b) => compareVersions(a[0], b[0]))
+  entriesOf.set(history, entries)
+  return entries
 }
 
 /**
