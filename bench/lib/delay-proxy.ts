@@ -18,50 +18,84 @@ export interface DelayProxy {
   close(): Promise<void>
 }
 
-/** Bytes in one direction, delivered in order, each no earlier than its due time. */
-class DelayedPipe {
-  readonly #queue: Array<{ due: number; data: Buffer | null }> = []
+/**
+ * When each delayed piece of every pipe is due: one timer for the whole proxy, not one per pipe,
+ * so that a hundred connections cost the proxy one wake-up per millisecond, not a hundred. Pieces
+ * due in the same millisecond leave together, in the order they came.
+ */
+class Schedule {
+  readonly #due = new Map<number, Array<() => void>>()
   #timer: NodeJS.Timeout | undefined
+  #next = Infinity
 
-  constructor(private readonly to: net.Socket) {}
-
-  push(data: Buffer | null, due: number): void {
-    // Never before what is already queued: a TCP stream keeps its order.
-    const last = this.#queue.at(-1)?.due ?? 0
-    this.#queue.push({ due: Math.max(due, last), data })
-    this.#schedule()
+  at(due: number, deliver: () => void): void {
+    const slot = Math.round(due)
+    const list = this.#due.get(slot)
+    if (list) list.push(deliver)
+    else this.#due.set(slot, [deliver])
+    if (slot < this.#next) this.#arm(slot)
   }
 
-  #schedule(): void {
-    if (this.#timer || this.#queue.length === 0) return
-    const wait = Math.max(0, this.#queue[0]!.due - performance.now())
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined
-      const now = performance.now()
-      while (this.#queue.length > 0 && this.#queue[0]!.due <= now + 0.5) {
-        const { data } = this.#queue.shift()!
-        if (this.to.destroyed) continue
-        if (data === null) this.to.end()
-        else this.to.write(data)
-      }
-      this.#schedule()
-    }, wait)
+  #arm(slot: number): void {
+    clearTimeout(this.#timer)
+    this.#next = slot
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, slot - performance.now()))
+  }
+
+  #fire(): void {
+    this.#timer = undefined
+    this.#next = Infinity
+    const now = performance.now()
+    // Map keys keep their insertion order, not their value: take every slot that is due.
+    const ready = [...this.#due.keys()].filter((slot) => slot <= now + 0.5).sort((a, b) => a - b)
+    for (const slot of ready) {
+      const list = this.#due.get(slot)!
+      this.#due.delete(slot)
+      for (const deliver of list) deliver()
+    }
+    let earliest = Infinity
+    for (const slot of this.#due.keys()) earliest = Math.min(earliest, slot)
+    if (earliest < Infinity) this.#arm(earliest)
   }
 
   stop(): void {
     clearTimeout(this.#timer)
-    this.#queue.length = 0
+    this.#due.clear()
+  }
+}
+
+/** Bytes in one direction, delivered in order, each no earlier than its due time. */
+class DelayedPipe {
+  #last = 0
+  #stopped = false
+
+  constructor(private readonly to: net.Socket, private readonly schedule: Schedule) {}
+
+  push(data: Buffer | null, due: number): void {
+    // Never before what is already queued: a TCP stream keeps its order.
+    this.#last = Math.max(due, this.#last)
+    this.schedule.at(this.#last, () => {
+      if (this.#stopped || this.to.destroyed) return
+      if (data === null) this.to.end()
+      else this.to.write(data)
+    })
+  }
+
+  stop(): void {
+    this.#stopped = true
   }
 }
 
 export async function startDelayProxy(options: { upstreamPort: number; hosts: number; oneWayMs: number }): Promise<DelayProxy> {
   const servers: net.Server[] = []
   const sockets = new Set<net.Socket>()
+  const schedule = new Schedule()
   const proxy: DelayProxy = {
     urls: [],
     oneWayMs: options.oneWayMs,
     connections: 0,
     async close() {
+      schedule.stop()
       for (const s of sockets) s.destroy()
       await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))))
     },
@@ -75,8 +109,8 @@ export async function startDelayProxy(options: { upstreamPort: number; hosts: nu
       const upstream = net.connect({ port: options.upstreamPort, host: '127.0.0.1', noDelay: true })
       sockets.add(client)
       sockets.add(upstream)
-      const toUpstream = new DelayedPipe(upstream)
-      const toClient = new DelayedPipe(client)
+      const toUpstream = new DelayedPipe(upstream, schedule)
+      const toClient = new DelayedPipe(client, schedule)
       client.on('data', (data) => toUpstream.push(data, Math.max(performance.now(), handshakeDone) + proxy.oneWayMs))
       client.on('end', () => toUpstream.push(null, performance.now() + proxy.oneWayMs))
       upstream.on('data', (data) => toClient.push(data, performance.now() + proxy.oneWayMs))
