@@ -60,6 +60,30 @@ describe('reading and writing the account list', () => {
     expect(await readJson()).toEqual(again)
   })
 
+  it('answers a frozen list, the same one again while the file is unchanged, and a new one after a change', async () => {
+    const { registry } = await registryWith(2)
+    const first = await registry.read()
+    expect(Object.isFrozen(first) && Object.isFrozen(first.accounts) && Object.isFrozen(first.accounts[0])).toBe(true)
+    expect(() => {
+      ;(first.accounts[0] as { label?: string }).label = 'changed by a reader'
+    }).toThrow(TypeError)
+    expect(await registry.read()).toBe(first)
+    await registry.update((draft) => addAccount(draft, newAccountInput()))
+    const after = await registry.read()
+    expect(after).not.toBe(first)
+    expect(after.accounts).toHaveLength(3)
+    expect(first.accounts).toHaveLength(2)
+  })
+
+  it('parses the file again when another process changed it, though this registry had it unchanged before', async () => {
+    const { registry } = await registryWith(1)
+    const first = await registry.read()
+    await new AccountRegistry({ dir }).update((draft) => addAccount(draft, newAccountInput()))
+    const after = await registry.read()
+    expect(after).not.toBe(first)
+    expect(after.accounts).toHaveLength(2)
+  })
+
   it('writes the file readable by its owner only', async () => {
     await registryWith(1)
     expect((await stat(file())).mode & 0o777).toBe(0o600)

@@ -87,6 +87,11 @@ export class AccountRegistry {
   // It is always the text of a valid, current list: the file found unchanged since — the usual
   // case, a look every few minutes — is only parsed, not migrated, validated and normalised again.
   private seen: { text: string | null; generation: number } = { text: null, generation: 0 }
+  // The list parsed from `seen.text`, frozen, once someone read it: an unchanged file is then
+  // answered without parsing it again (a list with thousands of known devices takes milliseconds).
+  // Frozen all the way down, so that a reader that changed it would fail loudly, not change the
+  // next reader's list.
+  private seenList: { text: string; list: RegistrySnapshot } | null = null
 
   constructor(options: AccountRegistryOptions) {
     this.options = options
@@ -108,21 +113,27 @@ export class AccountRegistry {
    * lock) and the list starts empty; an older layout is migrated and written back, so the ids it
    * assigns are stable. Accounts that are not valid are written to a side file and left out, the
    * others kept (reported like a corrupt file). Throws `RegistryError` ('unreadable', 'newer-version').
+   *
+   * The list is frozen, and the same object is answered again while the file has not changed: a
+   * change goes through `update`, which gets a list of its own.
    */
   async read(): Promise<RegistrySnapshot> {
     const since = this.seen.generation
     const text = await this.readText()
     if (text === null) {
       this.remember(toFileText(emptySnapshot()), since)
-      return emptySnapshot()
+      return deepFreeze(emptySnapshot())
     }
-    if (text === this.seen.text) return JSON.parse(text) as RegistrySnapshot
+    if (text === this.seen.text) return this.parsedSeen(text)
     const interpreted = this.interpret(text)
     if (interpreted.kind === 'current') {
-      this.remember(toFileText(interpreted.snapshot), since)
-      return interpreted.snapshot
+      const normal = toFileText(interpreted.snapshot)
+      this.remember(normal, since)
+      const list = deepFreeze(interpreted.snapshot)
+      if (this.seen.text === normal) this.seenList = { text: normal, list }
+      return list
     }
-    return (await this.update(() => undefined)).snapshot
+    return deepFreeze((await this.update(() => undefined)).snapshot)
   }
 
   /**
@@ -179,6 +190,12 @@ export class AccountRegistry {
     const before = this.seen.text
     const snapshot = await this.read()
     return toFileText(snapshot) === before ? null : snapshot
+  }
+
+  /** `seen.text` as a list, parsed and frozen once. */
+  private parsedSeen(text: string): RegistrySnapshot {
+    if (this.seenList?.text !== text) this.seenList = { text, list: deepFreeze(JSON.parse(text) as RegistrySnapshot) }
+    return this.seenList.list
   }
 
   private remember(text: string | null, since?: number): void {
@@ -484,4 +501,13 @@ async function exists(file: string): Promise<boolean> {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+/** Freezes a parsed JSON value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const inner of Object.values(value)) deepFreeze(inner)
+  }
+  return value
 }
