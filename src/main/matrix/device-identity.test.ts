@@ -110,3 +110,14 @@ describe('what a device is', () => {
     })
   })
 })
+
+describe('display names and user agents read once', () => {
+  it('give the same facts from memory as at first, and again after the memory filled up and started over', () => {
+    const names = ['Element Desktop on Linux', 'app.element.io: Firefox on Windows', 'maubot', 'Pixel 8 phone']
+    const first = names.map((displayName) => identifyDevice({ displayName }))
+    expect(first.map((f) => f.type)).toEqual(['desktop', 'web', 'cli-bot', 'mobile'])
+    expect(names.map((displayName) => identifyDevice({ displayName }))).toEqual(first)
+    for (let i = 0; i < 9000; i++) identifyDevice({ displayName: `Session ${i}`, userAgent: `bot-${i}/1.0` })
+    expect(names.map((displayName) => identifyDevice({ displayName }))).toEqual(first)
+  })
+})

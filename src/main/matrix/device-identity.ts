@@ -105,16 +105,30 @@ const APP_FORM = /^([A-Za-z][\w .-]*?)\/v?(\d[\w.+-]*)(?:\s*\(([^)]*)\))?/
 /** An Electron app names itself before Chrome/: "… (KHTML, like Gecko) Element/1.11.85 Chrome/… Electron/…". */
 const ELECTRON_APP = /\)\s+([A-Za-z][\w-]*(?: [A-Za-z][\w-]*)*)\/(\d[\w.+-]*)\s+Chrome\//
 
-const userAgentCache = new Map<string, Clues>()
-const USER_AGENT_CACHE_SIZE = 1000
+/**
+ * What a text says, worked out once: a person's devices share a few user agents, and the same
+ * display names come back at every look. Bounded; a full cache starts again. The clues are shared
+ * between devices, so nobody may change them.
+ */
+class CluesCache {
+  readonly #clues = new Map<string, Clues>()
+
+  constructor(private readonly size: number, private readonly read: (text: string) => Clues) {}
+
+  get(text: string): Clues {
+    const cached = this.#clues.get(text)
+    if (cached) return cached
+    const clues = this.read(text)
+    if (this.#clues.size >= this.size) this.#clues.clear()
+    this.#clues.set(text, clues)
+    return clues
+  }
+}
+
+const userAgents = new CluesCache(1000, (ua) => parseUserAgentUncached(ua.slice(0, 1024)))
 
 export function parseUserAgent(ua: string): Clues {
-  const cached = userAgentCache.get(ua)
-  if (cached) return cached
-  const clues = parseUserAgentUncached(ua.slice(0, 1024))
-  if (userAgentCache.size >= USER_AGENT_CACHE_SIZE) userAgentCache.clear()
-  userAgentCache.set(ua, clues)
-  return clues
+  return userAgents.get(ua)
 }
 
 function parseUserAgentUncached(ua: string): Clues {
@@ -168,8 +182,14 @@ function fromBrowserUserAgent(ua: string): Clues {
 // ---------------------------------------------------------------------------------------------
 // 3. Display name
 
+// Twenty accounts of two hundred devices fit.
+const displayNames = new CluesCache(8192, (name) => fromDisplayNameUncached(name.slice(0, 1024)))
+
 function fromDisplayName(name: string | undefined): Clues {
-  if (!name) return {}
+  return name ? displayNames.get(name) : {}
+}
+
+function fromDisplayNameUncached(name: string): Clues {
   const clues: Clues = {}
   const known = KNOWN_CLIENT_RE.exec(name)?.[1]
   const canonical = known === undefined ? undefined : KNOWN_CLIENTS.find((k) => k.toLowerCase() === known.toLowerCase())
