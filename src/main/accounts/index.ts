@@ -1,5 +1,6 @@
 /** The accounts layer: account metadata (registry) and session secrets (SecretStore). */
 export { ACCOUNTS_FILE, APP_NAME, accountsFilePath, dataDir, electronUserDataDir } from './paths'
+export { deepFreeze } from './freeze'
 export {
   ACCOUNT_STATUSES,
   CURRENT_VERSION,

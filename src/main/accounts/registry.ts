@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs'
 import { mkdir, rename, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { deepFreeze } from './freeze'
 import { removeLeftoverTemps, syncDir, writeFileAtomic } from './atomic-write'
 import { describeFsError, RegistryError } from './errors'
 import { acquireLock } from './lock'
@@ -501,13 +502,4 @@ async function exists(file: string): Promise<boolean> {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
-}
-
-/** Freezes a parsed JSON value and everything in it. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const inner of Object.values(value)) deepFreeze(inner)
-  }
-  return value
 }

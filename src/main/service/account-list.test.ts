@@ -18,6 +18,19 @@ describe('the account list', () => {
     expect(a.id).not.toBe(b.id)
   })
 
+  it('answers one frozen list while accounts.json is unchanged, and a new one after a change', async () => {
+    h = await startHarness()
+    const a = await h.addAlice()
+    const first = await h.service.listAccounts(undefined)
+    expect(Object.isFrozen(first) && Object.isFrozen(first.accounts[0])).toBe(true)
+    expect(await h.service.listAccounts(undefined)).toBe(first)
+    await h.service.relabel({ accountId: a.id, label: 'Work' })
+    const after = await h.service.listAccounts(undefined)
+    expect(after).not.toBe(first)
+    expect(after.accounts[0]?.label).toBe('Work')
+    expect(first.accounts[0]?.label).toBeUndefined()
+  })
+
   it('reorders accounts', async () => {
     h = await startHarness()
     const a = await h.addAlice()

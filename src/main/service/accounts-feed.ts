@@ -16,6 +16,8 @@ export class AccountsFeed {
   #told: string | undefined
   // Counts what was told, so a read that overlapped a newer report does not repeat an older list.
   #generation = 0
+  // Each list's JSON, made once: a list read unchanged is the same frozen object (see snapshotOf).
+  readonly #texts = new WeakMap<AccountsSnapshot, string>()
 
   constructor(private readonly emit: (snapshot: AccountsSnapshot) => void) {}
 
@@ -31,7 +33,7 @@ export class AccountsFeed {
 
   /** Another process's list, as the watch reported it: told unless it is what listeners have. */
   external(snapshot: AccountsSnapshot): void {
-    if (JSON.stringify(snapshot) !== this.#told) this.#tell(snapshot)
+    if (this.#text(snapshot) !== this.#told) this.#tell(snapshot)
   }
 
   /**
@@ -41,12 +43,21 @@ export class AccountsFeed {
    */
   read(snapshot: AccountsSnapshot, since: number): void {
     if (since !== this.#generation) return
-    const text = JSON.stringify(snapshot)
+    const text = this.#text(snapshot)
     if (this.#told === undefined) this.#told = text
     else if (text !== this.#told) this.#tell(snapshot, text)
   }
 
-  #tell(snapshot: AccountsSnapshot, text = JSON.stringify(snapshot)): void {
+  #text(snapshot: AccountsSnapshot): string {
+    let text = this.#texts.get(snapshot)
+    if (text === undefined) {
+      text = JSON.stringify(snapshot)
+      if (Object.isFrozen(snapshot)) this.#texts.set(snapshot, text)
+    }
+    return text
+  }
+
+  #tell(snapshot: AccountsSnapshot, text = this.#text(snapshot)): void {
     this.#told = text
     this.#generation++
     this.emit(snapshot)

@@ -3,7 +3,7 @@
  * hub, and the few helpers that keep "every change emits an event" and "errors are sentences"
  * true in one place.
  */
-import type { AccountRecord, AccountRegistry, RegistrySnapshot, SecretStore, SettingsFile } from '../accounts'
+import { deepFreeze, type AccountRecord, type AccountRegistry, type RegistrySnapshot, type SecretStore, type SettingsFile } from '../accounts'
 import { MatrixClient, type KnownServers, type ServerVersions, type StageHandler, type Transport } from '../matrix'
 import { ssoUiaStages } from '../sso'
 import type { AccountsSnapshot } from '../../shared/contract'
@@ -44,8 +44,19 @@ export function storageNotice(ctx: ServiceContext): string | undefined {
   return parts.length > 0 ? parts.join(' ') : undefined
 }
 
+// registry.read() answers the same frozen list while accounts.json is unchanged: its view is made
+// once (for a list with thousands of known devices, a millisecond or two at every look).
+const views = new WeakMap<RegistrySnapshot, { storage: string; notice: string | undefined; view: AccountsSnapshot }>()
+
+/** The contract's view of a list: frozen, and shared by everyone who asks for the same list. */
 export function snapshotOf(ctx: ServiceContext, s: RegistrySnapshot): AccountsSnapshot {
-  return toSnapshot(s, ctx.secrets, storageNotice(ctx))
+  const notice = storageNotice(ctx)
+  const known = views.get(s)
+  if (known && known.storage === ctx.secrets.kind && known.notice === notice) return known.view
+  const view = deepFreeze(toSnapshot(s, ctx.secrets, notice))
+  // A list that is not frozen (a change's own result) may still change: never remembered.
+  if (Object.isFrozen(s)) views.set(s, { storage: ctx.secrets.kind, notice, view })
+  return view
 }
 
 /** The list as accounts.json has it now; a change another process made is emitted if nobody was told yet. */
