@@ -211,14 +211,10 @@ function fromDisplayNameUncached(name: string): Clues {
 
 /** The facts about one device, each from the most trusted source that has it. */
 export function identifyDevice(input: IdentityInput): DeviceIdentity {
-  const sources: Array<[FactSource, () => Clues]> = [
-    ['client-information', () => fromClientInformation(input.clientInformation)],
-    ['user-agent', () => (input.userAgent ? parseUserAgent(input.userAgent) : {})],
-    ['display-name', () => fromDisplayName(input.displayName)],
-  ]
   const out: DeviceIdentity = { type: 'unknown', sources: {} }
-  for (const [source, read] of sources) {
-    const clues = read()
+  // In order of trust; each source is read only while a fact is still missing.
+  for (const source of FACT_SOURCES) {
+    const clues = cluesFrom(source, input)
     if (clues.type && clues.type !== 'unknown' && !out.sources.type) {
       out.type = clues.type
       out.sources.type = source
@@ -234,4 +230,17 @@ export function identifyDevice(input: IdentityInput): DeviceIdentity {
     if (out.sources.type && out.client && out.os) break
   }
   return out
+}
+
+const FACT_SOURCES: readonly FactSource[] = ['client-information', 'user-agent', 'display-name']
+
+function cluesFrom(source: FactSource, input: IdentityInput): Clues {
+  switch (source) {
+    case 'client-information':
+      return fromClientInformation(input.clientInformation)
+    case 'user-agent':
+      return input.userAgent ? parseUserAgent(input.userAgent) : {}
+    case 'display-name':
+      return fromDisplayName(input.displayName)
+  }
 }

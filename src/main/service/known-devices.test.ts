@@ -22,6 +22,10 @@ describe('the devices Latchkey has seen', () => {
       fc.property(known, ids, (previous, deviceIds) => {
         const stored = asStored(previous)
         expect(lookWouldChange(stored, deviceIds)).toBe(lookAt(stored, deviceIds, NOW, 'ME').changed)
+        // Frozen, as the account list shares it, and asked twice (its size then remembered).
+        const frozen = stored && Object.freeze(asStored(previous)!)
+        expect(lookWouldChange(frozen, deviceIds)).toBe(lookAt(stored, deviceIds, NOW, 'ME').changed)
+        expect(lookWouldChange(frozen, deviceIds)).toBe(lookAt(stored, deviceIds, NOW, 'ME').changed)
       }),
       { numRuns: 1000 },
     )

@@ -49,7 +49,20 @@ export function lookAt(previous: KnownDevices | undefined, deviceIds: readonly s
 export function lookWouldChange(previous: KnownDevices | undefined, deviceIds: readonly string[]): boolean {
   if (previous === undefined) return true
   for (const id of deviceIds) if (!Object.hasOwn(previous, id)) return true
-  return new Set(deviceIds).size !== Object.keys(previous).length
+  // Every id is known: the same devices, unless a known one is no longer listed.
+  return new Set(deviceIds).size !== sizeOf(previous)
+}
+
+// A list read unchanged is frozen and shared (registry.read), so its maps' sizes are counted once.
+const sizes = new WeakMap<KnownDevices, number>()
+
+function sizeOf(known: KnownDevices): number {
+  let size = sizes.get(known)
+  if (size === undefined) {
+    size = Object.keys(known).length
+    if (Object.isFrozen(known)) sizes.set(known, size)
+  }
+  return size
 }
 
 /** The same map with these devices no longer New (and no longer waiting to be reported). */
