@@ -138,7 +138,10 @@ export class HttpFront implements Homeserver {
         query: url.searchParams,
         body: {},
         form: new URLSearchParams(),
-        ip: req.socket.remoteAddress ?? '127.0.0.1',
+        // Asked of the socket (a system call) only by the routes that record it.
+        get ip() {
+          return req.socket.remoteAddress ?? '127.0.0.1'
+        },
         ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
       }
       await this.authenticate(req, route, ctx)
