@@ -25,7 +25,7 @@ const ROOT = resolve(import.meta.dirname, '..')
 const RTT = Number(process.env.RTT_MS ?? 100)
 const ACCOUNTS = Number(process.env.ACCOUNTS ?? 100)
 const HOSTS = Number(process.env.HOSTS ?? 10)
-const CLI_RUNS = Number(process.env.CLI_RUNS ?? 5)
+const CLI_RUNS = Number(process.env.CLI_RUNS ?? 7)
 const KEYRING_FLAG = 'LATCHKEY_BENCH_IN_KEYRING'
 
 // The keychain is part of what is measured (one read per account per process), so the bench runs
@@ -189,7 +189,7 @@ try {
   for (const [name, ms, connections, target] of rows) {
     console.log(`  ${name.padEnd(30)} ${ms.toFixed(1).padStart(8)} ${(ms / RTT).toFixed(2).padStart(7)} ${String(connections).padStart(10)}   ${target}`)
   }
-  console.log('  (warm: median of the rounds after the first warm one; fetch opens more connections on its second round)')
+  console.log(`  (warm: median of the ${service.warm.length - 1} rounds after the first warm one; fetch opens more connections on its second round)`)
   console.log(`  (latchkey check took ${median(checks).toFixed(0)} ms in all; latchkey accounts, its start, ${median(starts).toFixed(0)} ms; medians of ${CLI_RUNS})`)
   console.log(`  (with no delay at all: checkAll cold ${serviceLocal.cold.toFixed(0)} ms, warm ${median(serviceLocal.warm.slice(1)).toFixed(0)} ms — the local part of the figures above)`)
   const cpu = (r: ChildRuns) => `${r.cpuPerRound.proxy.toFixed(0)} ms and ${r.cpuPerRound.homeserver === null ? '(unknown)' : r.cpuPerRound.homeserver.toFixed(0)} ms`

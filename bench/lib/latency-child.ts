@@ -12,7 +12,7 @@ import path from 'node:path'
 import { createSessionService } from '../../src/main/service/index'
 import { warmProfile } from './warm-profile'
 
-const WARM_RUNS = Number(process.env.WARM_RUNS ?? 6)
+const WARM_RUNS = Number(process.env.WARM_RUNS ?? 12)
 const mode = process.argv[2]
 
 /** A line the bench reads as it comes, to measure its own process (the server's side) meanwhile. */
