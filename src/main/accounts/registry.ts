@@ -304,9 +304,10 @@ export class AccountRegistry {
 
   private async readText(): Promise<string | null> {
     try {
-      // Synchronous on purpose: the list is a few kilobytes, read in well under a millisecond, and
-      // an asynchronous read waits in libuv's four-thread pool behind whatever else is queued there,
-      // such as a hundred keychain reads at the command line's start (tens of milliseconds).
+      // Synchronous on purpose: the list is at most a few hundred kilobytes (thousands of known
+      // devices), read in well under a millisecond, while an asynchronous read waits in libuv's
+      // four-thread pool behind whatever else is queued there, such as a hundred keychain reads at
+      // the command line's start (tens of milliseconds).
       return readFileSync(this.file, 'utf8')
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
