@@ -32,7 +32,7 @@ const layerRule = (forbidden, why, mayUseElectron = false) => ({
 
 export default tseslint.config(
   {
-    ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**', 'e2e/.artifacts/**', 'test/lint-fixtures/**'],
+    ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**', 'e2e/.artifacts/**', 'test/lint-fixtures/**', '.bench-cli-*/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
