@@ -59,13 +59,13 @@ interface ChildRuns {
   warm: number[]
   statuses?: string[]
   /** CPU milliseconds the proxy (this process) and the test homeserver (its own) spent per warm round. */
-  cpuPerRound: { proxy: number; homeserver: number | null }
+  cpuPerRound: { proxy: number; homeserver: number }
 }
 
 function child(mode: 'service' | 'fetch', env: NodeJS.ProcessEnv, stdin = ''): Promise<ChildRuns> {
   return new Promise((resolvePromise, reject) => {
-    let warmStart: { proxy: NodeJS.CpuUsage; homeserver: Promise<number | null> } | undefined
-    let warmCpu: { proxy: number; homeserver: Promise<number | null> } | undefined
+    let warmStart: { proxy: NodeJS.CpuUsage; homeserver: Promise<number> } | undefined
+    let warmCpu: { proxy: number; homeserver: Promise<number> } | undefined
     const p = spawn(process.execPath, [...profiled(), '--import', 'tsx', join(import.meta.dirname, 'lib/latency-child.ts'), mode], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] })
     let out = ''
     p.stdout.on('data', (c: Buffer) => {
@@ -74,7 +74,7 @@ function child(mode: 'service' | 'fetch', env: NodeJS.ProcessEnv, stdin = ''): P
       if (warmStart && !warmCpu && out.includes('MARK warm-end\n')) {
         const used = process.cpuUsage(warmStart.proxy)
         const since = warmStart.homeserver
-        warmCpu = { proxy: (used.user + used.system) / 1000, homeserver: hs.cpuMs().then(async (now) => { const then = await since; return now === null || then === null ? null : now - then }) }
+        warmCpu = { proxy: (used.user + used.system) / 1000, homeserver: Promise.all([since, hs.cpuMs()]).then(([then, now]) => now - then) }
       }
     })
     p.on('error', reject)
@@ -82,8 +82,8 @@ function child(mode: 'service' | 'fetch', env: NodeJS.ProcessEnv, stdin = ''): P
       if (code !== 0) return reject(new Error(`latency child ${mode} exited ${code}`))
       const runs = JSON.parse(out.trim().split('\n').at(-1)!) as Omit<ChildRuns, 'cpuPerRound'>
       const rounds = runs.warm.length
-      void (warmCpu?.homeserver ?? Promise.resolve(null)).then((homeserver) =>
-        resolvePromise({ ...runs, cpuPerRound: { proxy: (warmCpu?.proxy ?? 0) / rounds, homeserver: homeserver === null ? null : homeserver / rounds } }),
+      void (warmCpu?.homeserver ?? Promise.resolve(0)).then((homeserver) =>
+        resolvePromise({ ...runs, cpuPerRound: { proxy: (warmCpu?.proxy ?? 0) / rounds, homeserver: homeserver / rounds } }),
       )
     })
     p.stdin.end(stdin)
@@ -192,7 +192,7 @@ try {
   console.log(`  (warm: median of the ${service.warm.length - 1} rounds after the first warm one; fetch opens more connections on its second round)`)
   console.log(`  (latchkey check took ${median(checks).toFixed(0)} ms in all; latchkey accounts, its start, ${median(starts).toFixed(0)} ms; medians of ${CLI_RUNS})`)
   console.log(`  (with no delay at all: checkAll cold ${serviceLocal.cold.toFixed(0)} ms, warm ${median(serviceLocal.warm.slice(1)).toFixed(0)} ms — the local part of the figures above)`)
-  const cpu = (r: ChildRuns) => `${r.cpuPerRound.proxy.toFixed(0)} ms and ${r.cpuPerRound.homeserver === null ? '(unknown)' : r.cpuPerRound.homeserver.toFixed(0)} ms`
+  const cpu = (r: ChildRuns) => `${r.cpuPerRound.proxy.toFixed(1)} ms and ${r.cpuPerRound.homeserver.toFixed(1)} ms`
   console.log(
     `  (the proxy, in the bench's process, and the test homeserver, in its own, spent ${cpu(service)} of CPU per warm round of checkAll, ${cpu(bare)} per round of fetch:` +
       ` the network's and a distant server's own time, spent here on the same ${availableParallelism()} cores)`,

@@ -4,6 +4,7 @@
  * (`tsx bench/lib/latency-homeserver.ts <accounts>`) it runs in a process of its own
  * (./homeserver-process.ts).
  */
+import { serveHomeserverProcess } from './homeserver-process'
 import { startHomeserver } from '../../test/homeserver/index'
 
 export function latencyUsers(accounts: number): Array<{ localpart: string; password: string }> {
@@ -12,7 +13,5 @@ export function latencyUsers(accounts: number): Array<{ localpart: string; passw
 
 if (import.meta.filename === process.argv[1]) {
   const hs = await startHomeserver({ users: latencyUsers(Number(process.argv[2])), wellKnown: null })
-  process.stdout.write(`${JSON.stringify({ url: hs.url })}\n`)
-  process.stdin.resume()
-  process.stdin.on('end', () => void hs.close().then(() => process.exit(0)))
+  serveHomeserverProcess(hs)
 }

@@ -8,6 +8,7 @@
  * ./homeserver-process.ts.
  */
 import { newCrossSigningIdentity, newDeviceKeys, verifiedBy } from '../../test/homeserver/cross-signing'
+import { serveHomeserverProcess } from './homeserver-process'
 import { startHomeserver, type TestHomeserver } from '../../test/homeserver/index'
 
 const DAY = 24 * 3600_000
@@ -50,7 +51,5 @@ function seedUser(hs: TestHomeserver, localpart: string, count: number): void {
 
 if (import.meta.filename === process.argv[1]) {
   const hs = await startReviewHomeserver(Number(process.argv[2]), Number(process.argv[3]))
-  process.stdout.write(`${JSON.stringify({ url: hs.url })}\n`)
-  process.stdin.resume()
-  process.stdin.on('end', () => void hs.close().then(() => process.exit(0)))
+  serveHomeserverProcess(hs)
 }
