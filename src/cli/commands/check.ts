@@ -1,7 +1,8 @@
 /** `latchkey check`: ask every account's server whether its session is still valid, and name new devices. */
 import { readFile } from 'node:fs/promises'
 import { accountsFilePath, dataDir } from '../../main/accounts/paths'
-import { openSpares } from '../../main/matrix/spare-connections'
+import { connectionsFor, openSpares } from '../../main/matrix/spare-connections'
+import { DEFAULT_TUNING } from '../../main/service/types'
 import type { JsonOption, RegisterCommand } from '../command-kit'
 import { EXIT, exitCodeForStatuses } from '../exit-codes'
 import { formatAccounts } from '../format'
@@ -20,7 +21,8 @@ export const register: RegisterCommand = (program, kit) => {
       // the service loads, both from accounts.json as it is, before it is checked: the handshakes
       // and the keychain's answers overlap the modules' start and the list's check.
       const early = await earlyLook(kit.io.env)
-      for (const [url, count] of early.servers) openSpares(url, count)
+      const bounds = { perServer: DEFAULT_TUNING.checksPerHost, total: DEFAULT_TUNING.checksInFlight }
+      for (const [url, count] of connectionsFor(early.servers, bounds)) openSpares(url, count)
       // One turn of the event loop, so that the connections are really asked for (Node does that in
       // its next tick) before the modules below hold this thread.
       await new Promise((resolve) => setImmediate(resolve))
@@ -53,8 +55,7 @@ async function earlyLook(env: NodeJS.ProcessEnv): Promise<{ servers: Map<string,
       const { homeserverUrl, userId, deviceId } = a ?? {}
       if (typeof userId === 'string' && typeof deviceId === 'string' && sessions.length < MAX_READ_AHEAD) sessions.push({ userId, deviceId })
       if (typeof homeserverUrl !== 'string') continue
-      // As many servers as checks go out at once (DEFAULT_TUNING.checksInFlight): a damaged file cannot open thousands.
-      if (!servers.has(homeserverUrl) && servers.size >= 128) continue
+      if (!servers.has(homeserverUrl) && servers.size >= DEFAULT_TUNING.checksInFlight) continue
       servers.set(homeserverUrl, (servers.get(homeserverUrl) ?? 0) + 1)
     }
   } catch {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { httpRequest, preconnect } from './http'
-import { openSpares, sparesTo, takeSpare } from './spare-connections'
+import { connectionsFor, openSpares, sparesTo, takeSpare } from './spare-connections'
 
 let server: Server | undefined
 afterEach(async () => {
@@ -83,6 +83,14 @@ describe('spare connections (opened before the HTTP stack loads)', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect((await get(s.url)).status).toBe(200)
     expect(s.connections()).toBe(2)
+  })
+})
+
+describe('how many connections a check opens', () => {
+  it('gives each server its accounts, at most the bound per server, and stops at the bound in all', () => {
+    const counts = new Map([['https://a', 3], ['https://b', 50], ['https://c', 40], ['https://d', 0], ['https://e', 9]])
+    expect(connectionsFor(counts, { perServer: 32, total: 64 })).toEqual([['https://a', 3], ['https://b', 32], ['https://c', 29]])
+    expect(connectionsFor(counts, { perServer: 32, total: 1000 })).toEqual([['https://a', 3], ['https://b', 32], ['https://c', 32], ['https://e', 9]])
   })
 })
 

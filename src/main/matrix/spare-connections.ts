@@ -58,6 +58,23 @@ export function openSpares(baseUrl: string, count: number): void {
   }
 }
 
+/**
+ * How many connections to open to each server for a check of `counts` accounts on each: its count,
+ * at most `perServer`, and at most `total` in all, the servers taken in order. No more than the
+ * check will send at once, however many accounts a list names.
+ */
+export function connectionsFor(counts: Iterable<[string, number]>, bounds: { perServer: number; total: number }): Array<[string, number]> {
+  const out: Array<[string, number]> = []
+  let left = bounds.total
+  for (const [url, count] of counts) {
+    const n = Math.max(0, Math.min(count, bounds.perServer, left))
+    if (n === 0) continue
+    out.push([url, n])
+    left -= n
+  }
+  return out
+}
+
 /** A spare connection to this scheme, host and port, now the caller's; undefined when there is none. */
 export function takeSpare(protocol: 'http:' | 'https:', host: string, port: number): Socket | undefined {
   const list = spares.get(keyOf(protocol, host, port))

@@ -9,7 +9,7 @@
  * (issue 9 §3).
  */
 import { patchAccount, removeAccount, type AccountRecord, type AccountStatus } from '../accounts'
-import { hostOf, isMatrixError, type Device as MatrixDevice } from '../matrix'
+import { connectionsFor, hostOf, isMatrixError, type Device as MatrixDevice } from '../matrix'
 import type { CallResult } from '../../shared/contract'
 import { ContractError } from '../../shared/errors'
 import { commit, readSnapshot, type ServiceContext } from './context'
@@ -34,7 +34,7 @@ export async function checkAll(ctx: ServiceContext): Promise<CallResult<'checkAl
   // The connections' handshakes go out now, while the secrets are read from the keychain.
   const perServer = new Map<string, number>()
   for (const r of before.accounts) perServer.set(r.homeserverUrl, (perServer.get(r.homeserverUrl) ?? 0) + 1)
-  for (const [url, count] of perServer) ctx.transport.preconnect(url, Math.min(count, bounds.perKey))
+  for (const [url, count] of connectionsFor(perServer, { perServer: bounds.perKey, total: bounds.total })) ctx.transport.preconnect(url, count)
   await forEachBounded(before.accounts, (r) => hostKey(r.homeserverUrl), bounds, async (record) => {
     outcomes.set(record.id, await checkOne(ctx, record))
     done++
