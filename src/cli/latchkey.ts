@@ -2,8 +2,9 @@
  * `latchkey`: the command-line twin of the app. Built to out/cli/latchkey.js (`npx latchkey`
  * after `npm run build`); in development `npx tsx src/cli/latchkey.ts`.
  *
- * `--version` alone is answered here, before commander or anything else is loaded; everything
- * else goes to the program, whose commands load what they use (see ./command-kit.ts).
+ * `--version` alone is answered here, before commander or anything else is loaded, and `check`
+ * opens its connections here (./check-early.ts); everything else goes to the program, whose
+ * commands load what they use (see ./command-kit.ts).
  */
 import { VERSION } from './version'
 
@@ -12,6 +13,8 @@ const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${VERSION}\n`)
 } else {
+  // `check` opens its connections first, so that their handshakes overlap everything below (issue 13).
+  if (argv[0] === 'check') (await import('./check-early')).prepareCheck(process.env)
   const { run } = await import('./program')
   const code = await run(argv, {
     stdin: process.stdin,
