@@ -29,7 +29,8 @@ class Schedule {
   #next = Infinity
 
   at(due: number, deliver: () => void): void {
-    const slot = Math.round(due)
+    // Never an earlier millisecond than the piece is due in (a timer fires half a millisecond early at most).
+    const slot = Math.ceil(due)
     const list = this.#due.get(slot)
     if (list) list.push(deliver)
     else this.#due.set(slot, [deliver])

@@ -21,11 +21,11 @@ export interface ServerVersions {
   readonly unstableFeatures: Readonly<Record<string, boolean>>
 }
 
-/** The newest version the server advertises that we can read, or null when it advertises none we know. */
 // Both are asked on every request: worked out once per versions list and per path history.
 const newestOf = new WeakMap<readonly string[], SpecVersion | null>()
 const entriesOf = new WeakMap<PathHistory, ReadonlyArray<readonly [SpecVersion, string]>>()
 
+/** The newest version the server advertises that we can read, or null when it advertises none we know. */
 export function newestVersion(server: ServerVersions): SpecVersion | null {
   const known = newestOf.get(server.versions)
   if (known !== undefined) return known
