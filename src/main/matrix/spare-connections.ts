@@ -13,7 +13,7 @@ import net, { isIP, type Socket } from 'node:net'
 /** A connection opened ahead of need and not taken within this long is closed. */
 const SPARE_LIFETIME_MS = 15_000
 /** At most this many spares wait per server (the HTTP agents' sockets per host): a damaged list cannot open thousands. */
-export const MAX_SPARES_PER_SERVER = 48
+const MAX_SPARES_PER_SERVER = 48
 
 const spares = new Map<string, Socket[]>()
 
@@ -26,11 +26,6 @@ export function endpointOf(baseUrl: string): { protocol: 'http:' | 'https:'; hos
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
   return { protocol: url.protocol, host, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) }
-}
-
-/** How many spare connections to this server are open and not yet taken. */
-export function sparesTo(protocol: 'http:' | 'https:', host: string, port: number): number {
-  return (spares.get(keyOf(protocol, host, port)) ?? []).filter((s) => !s.destroyed).length
 }
 
 /**
