@@ -59,4 +59,22 @@ describe('forEachBounded', () => {
     })
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i))
   })
+
+  it("starts each task in a turn of its own, so what one task left for the next tick (a request's write) happens before the next task starts", async () => {
+    const log: string[] = []
+    await forEachBounded([0, 1, 2], () => 'one-host', 10, async (i) => {
+      log.push(`start ${i}`)
+      process.nextTick(() => log.push(`tick ${i}`))
+      await tick()
+    })
+    expect(log).toEqual(['start 0', 'tick 0', 'start 1', 'tick 1', 'start 2', 'tick 2'])
+  })
+
+  it('rejects with the first failure, a task that throws at once included', async () => {
+    const failing = forEachBounded([0, 1], () => 'h', 2, (i) => {
+      if (i === 1) throw new Error('at once')
+      return tick()
+    })
+    await expect(failing).rejects.toThrow('at once')
+  })
 })

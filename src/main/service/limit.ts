@@ -3,6 +3,12 @@
  * most `total` in all, in the order given: checking 100 accounts on 10 servers goes out in one
  * wave and takes about one round trip, without ever sending an unbounded number of requests at
  * once, or more than a server is likely to welcome.
+ *
+ * Each task starts in an event-loop turn of its own. Node's HTTP agent hands a request its socket
+ * on a next tick, and next ticks run only once no promise callback is left waiting: started in one
+ * turn, a hundred checks would each build their request before the first one was written, and
+ * every server would hear of its request only once the hundredth was built (4–11 ms later,
+ * measured). A turn each lets every request leave as soon as it is built.
  */
 export interface Bounds {
   /** In flight for one key at most. */
@@ -36,7 +42,7 @@ export function forEachBounded<T>(
         waiting.splice(i, 1)
         running.set(next.key, busy + 1)
         inFlight++
-        task(next.item).then(
+        new Promise<void>((turn) => setImmediate(turn)).then(() => task(next.item)).then(
           () => {
             running.set(next.key, (running.get(next.key) ?? 1) - 1)
             inFlight--
