@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { forEachBounded } from './limit'
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 2))
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 2))
 
 describe('forEachBounded', () => {
   it('never runs more than the bound for one host, while different hosts run side by side', async () => {
