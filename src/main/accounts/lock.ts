@@ -9,7 +9,8 @@
  * of start-up. Times are whole seconds, so a file system that keeps coarse mtimes reads back what
  * was written.
  */
-import { mkdir, rmdir, stat, utimes } from 'node:fs/promises'
+import { mkdirSync, rmdirSync, utimesSync } from 'node:fs'
+import { rmdir, stat, utimes } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describeFsError, RegistryError } from './errors'
 
@@ -63,9 +64,10 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
 /** The lock's mtime when this call took it; null when a live holder has it. */
 async function tryLock(lockPath: string, staleMs: number, mayTakeOver = true): Promise<Date | null> {
   try {
-    await mkdir(lockPath)
+    // Inline, as atomic-write.ts explains: a folder made and dated takes microseconds.
+    mkdirSync(lockPath)
     const mtime = wholeSecondNow()
-    await utimes(lockPath, mtime, mtime)
+    utimesSync(lockPath, mtime, mtime)
     return mtime
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
@@ -130,7 +132,7 @@ function hold(lockPath: string, taken: Date, staleMs: number): HeldLock {
       clearTimeout(timer)
       if (state.lost) return
       try {
-        await rmdir(lockPath)
+        rmdirSync(lockPath)
       } catch {
         // Already gone: nothing is left to remove.
       }

@@ -9,8 +9,8 @@
  * The registry remembers the list it last read or wrote, so `watch()` can tell another process's
  * change (the command line's, the app's) from its own.
  */
-import { readFileSync } from 'node:fs'
-import { mkdir, rename, stat } from 'node:fs/promises'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { rename, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { deepFreeze } from './freeze'
 import { removeLeftoverTemps, syncDir, writeFileAtomic } from './atomic-write'
@@ -223,7 +223,7 @@ export class AccountRegistry {
 
   private async locked<T>(change: ListChange<T>): Promise<UpdateResult<T>> {
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 })
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 })
     } catch (error) {
       throw new RegistryError(
         (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'unreadable' : 'unwritable',
