@@ -101,6 +101,29 @@ describe('the accounts.json validator', () => {
     expect(describeIssues(result.issues)).toBe(message)
   })
 
+  it('names where each problem is, at every depth: a field, a device of a map, a list entry, a map key, a top-level map', () => {
+    const result = checked(
+      file(
+        [
+          record(),
+          record({
+            order: -1,
+            knownDevices: { GOOD: { firstSeenAt: '2026-01-02T03:04:05.000Z' }, BAD: { firstSeenAt: 'yesterday' }, ['x'.repeat(256)]: { firstSeenAt: '2026-01-02T03:04:05.000Z' } },
+            accountManagement: { url: 'https://account.example.org', actions: ['org.matrix.profile', 7] },
+          }),
+        ],
+        { servers: { 'https://matrix.example.org': { versions: ['v1.1'], unstableFeatures: { a: 'yes' }, fetchedAt: '2026-01-02T03:04:05.000Z' } } },
+      ),
+    )
+    expect(result.issues.map((issue) => issue.path)).toEqual([
+      ['accounts', 1, 'order'],
+      ['accounts', 1, 'accountManagement', 'actions', 1],
+      ['accounts', 1, 'knownDevices', 'BAD', 'firstSeenAt'],
+      ['accounts', 1, 'knownDevices', 'x'.repeat(64)],
+      ['servers', 'https://matrix.example.org', 'unstableFeatures', 'a'],
+    ])
+  })
+
   it('refuses huge strings by their length, without echoing them', () => {
     const huge = 'a'.repeat(5_000_000)
     const started = performance.now()

@@ -65,15 +65,16 @@ export type SnapshotCheck =
   | { ok: true; snapshot: RegistrySnapshot; issues: Issue[]; rejected: RejectedAccount[]; dropped: DroppedEntry[] }
 
 // -----------------------------------------------------------------------------------------------
-// Building blocks: each takes the value and where it is, records problems in `issues`, and answers
-// the cleaned value or BAD.
+// Building blocks: each takes the value and where it is (its parent's path and its own key: the
+// path itself is made only when a problem is recorded, or for a container's children), records
+// problems in `issues`, and answers the cleaned value or BAD.
 
 const BAD: unique symbol = Symbol('bad')
 type Bad = typeof BAD
-type Check<T> = (value: unknown, path: IssuePath, issues: Issue[]) => T | Bad
+type Check<T> = (value: unknown, parent: IssuePath, key: string | number, issues: Issue[]) => T | Bad
 
-function fail(issues: Issue[], path: IssuePath, message: string): Bad {
-  issues.push({ path, message })
+function fail(issues: Issue[], parent: IssuePath, key: string | number, message: string): Bad {
+  issues.push({ path: [...parent, key], message })
   return BAD
 }
 
@@ -100,60 +101,61 @@ interface TextRule {
 
 function text(rule: TextRule): Check<string> {
   const min = rule.min ?? 0
-  return (value, path, issues) => {
-    if (typeof value !== 'string') return fail(issues, path, 'is not text')
-    if (value.length > rule.max) return fail(issues, path, `is longer than ${rule.max} characters`)
-    if (value.length < min) return fail(issues, path, min === 1 ? 'is empty' : `is shorter than ${min} characters`)
-    if (rule.pattern && !rule.pattern.test(value)) return fail(issues, path, rule.patternMessage ?? 'is not in the expected form')
+  return (value, parent, key, issues) => {
+    if (typeof value !== 'string') return fail(issues, parent, key, 'is not text')
+    if (value.length > rule.max) return fail(issues, parent, key, `is longer than ${rule.max} characters`)
+    if (value.length < min) return fail(issues, parent, key, min === 1 ? 'is empty' : `is shorter than ${min} characters`)
+    if (rule.pattern && !rule.pattern.test(value)) return fail(issues, parent, key, rule.patternMessage ?? 'is not in the expected form')
     return value
   }
 }
 
 function oneOf<T extends string>(values: readonly T[]): Check<T> {
-  return (value, path, issues) =>
+  return (value, parent, key, issues) =>
     typeof value === 'string' && (values as readonly string[]).includes(value)
       ? (value as T)
-      : fail(issues, path, `is not one of ${values.join(', ')}`)
+      : fail(issues, parent, key, `is not one of ${values.join(', ')}`)
 }
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/
 
-const isoTime: Check<string> = (value, path, issues) => {
+const isoTime: Check<string> = (value, parent, key, issues) => {
   if (typeof value !== 'string' || value.length > 40 || !ISO_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    return fail(issues, path, 'is not a date and time (ISO 8601)')
+    return fail(issues, parent, key, 'is not a date and time (ISO 8601)')
   }
   return value
 }
 
 function webAddress(max: number): Check<string> {
-  return (value, path, issues) => {
-    if (typeof value !== 'string') return fail(issues, path, 'is not text')
-    if (value.length > max) return fail(issues, path, `is longer than ${max} characters`)
+  return (value, parent, key, issues) => {
+    if (typeof value !== 'string') return fail(issues, parent, key, 'is not text')
+    if (value.length > max) return fail(issues, parent, key, `is longer than ${max} characters`)
     let protocol: string
     try {
       protocol = new URL(value).protocol
     } catch {
-      return fail(issues, path, 'is not a web address')
+      return fail(issues, parent, key, 'is not a web address')
     }
-    return protocol === 'https:' || protocol === 'http:' ? value : fail(issues, path, 'is not an http or https address')
+    return protocol === 'https:' || protocol === 'http:' ? value : fail(issues, parent, key, 'is not an http or https address')
   }
 }
 
-const wholeNumber: Check<number> = (value, path, issues) =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fail(issues, path, 'is not a whole number of 0 or more')
+const wholeNumber: Check<number> = (value, parent, key, issues) =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fail(issues, parent, key, 'is not a whole number of 0 or more')
 
-const bool: Check<boolean> = (value, path, issues) => (typeof value === 'boolean' ? value : fail(issues, path, 'is not true or false'))
+const bool: Check<boolean> = (value, parent, key, issues) => (typeof value === 'boolean' ? value : fail(issues, parent, key, 'is not true or false'))
 
-const onlyTrue: Check<true> = (value, path, issues) => (value === true ? true : fail(issues, path, 'is not true'))
+const onlyTrue: Check<true> = (value, parent, key, issues) => (value === true ? true : fail(issues, parent, key, 'is not true'))
 
 function list<T>(item: Check<T>, max: number): Check<T[]> {
-  return (value, path, issues) => {
-    if (!Array.isArray(value)) return fail(issues, path, 'is not a list')
-    if (value.length > max) return fail(issues, path, `has more than ${max} entries`)
+  return (value, parent, key, issues) => {
+    if (!Array.isArray(value)) return fail(issues, parent, key, 'is not a list')
+    if (value.length > max) return fail(issues, parent, key, `has more than ${max} entries`)
+    const path = [...parent, key]
     const out: T[] = []
     let bad = false
     value.forEach((entry, index) => {
-      const checked = item(entry, [...path, index], issues)
+      const checked = item(entry, path, index, issues)
       if (checked === BAD) bad = true
       else out.push(checked)
     })
@@ -166,21 +168,23 @@ type Cleaned<S extends Shape> = { [K in keyof S]: S[K]['check'] extends Check<in
 
 /** An object with the named keys only, in the order named; every problem of every key is recorded. */
 function object<S extends Shape>(shape: S): Check<Cleaned<S>> {
-  return (value, path, issues) => {
-    if (!isPlainObject(value)) return fail(issues, path, 'is not an object')
+  const fields = Object.entries(shape)
+  return (value, parent, key, issues) => {
+    if (!isPlainObject(value)) return fail(issues, parent, key, 'is not an object')
+    const path = [...parent, key]
     const out: Record<string, unknown> = {}
     let bad = false
-    for (const [key, { check, optional }] of Object.entries(shape)) {
-      if (!hasOwn(value, key) || value[key] === undefined) {
+    for (const [field, { check, optional }] of fields) {
+      if (!hasOwn(value, field) || value[field] === undefined) {
         if (!optional) {
-          fail(issues, [...path, key], 'is missing')
+          fail(issues, path, field, 'is missing')
           bad = true
         }
         continue
       }
-      const checked = check(value[key], [...path, key], issues)
+      const checked = check(value[field], path, field, issues)
       if (checked === BAD) bad = true
-      else out[key] = checked
+      else out[field] = checked
     }
     return bad ? BAD : (out as Cleaned<S>)
   }
@@ -188,21 +192,22 @@ function object<S extends Shape>(shape: S): Check<Cleaned<S>> {
 
 /** A map from text keys (1 to `keyMax` characters) to checked values. */
 function record<T>(keyMax: number, entry: Check<T>, maxEntries: number): Check<Record<string, T>> {
-  return (value, path, issues) => {
-    if (!isPlainObject(value)) return fail(issues, path, 'is not an object')
+  return (value, parent, key, issues) => {
+    if (!isPlainObject(value)) return fail(issues, parent, key, 'is not an object')
     const keys = Object.keys(value)
-    if (keys.length > maxEntries) return fail(issues, path, `has more than ${maxEntries} entries`)
+    if (keys.length > maxEntries) return fail(issues, parent, key, `has more than ${maxEntries} entries`)
+    const path = [...parent, key]
     const out: Record<string, T> = {}
     let bad = false
-    for (const key of keys) {
-      if (key.length === 0 || key.length > keyMax) {
-        fail(issues, [...path, key.slice(0, 64)], `is not allowed as a key`)
+    for (const name of keys) {
+      if (name.length === 0 || name.length > keyMax) {
+        fail(issues, path, name.slice(0, 64), `is not allowed as a key`)
         bad = true
         continue
       }
-      const checked = entry(value[key], [...path, key], issues)
+      const checked = entry(value[name], path, name, issues)
       if (checked === BAD) bad = true
-      else define(out, key, checked)
+      else define(out, name, checked)
     }
     return bad ? BAD : out
   }
@@ -260,6 +265,8 @@ const accountShape = {
 } satisfies Shape
 
 const checkAccount = object(accountShape) as Check<AccountRecord>
+/** The accounts' parent path: every account's own path is made from it only when it is needed. */
+const ACCOUNTS: IssuePath = ['accounts']
 
 const checkOAuthClient = object({
   clientId: { check: text({ min: 1, max: 1024 }) },
@@ -317,7 +324,7 @@ export function checkSnapshot(value: unknown): SnapshotCheck {
   const sessions = new Set<string>()
   ;(value.accounts as unknown[]).forEach((entry, index) => {
     const own: Issue[] = []
-    const account = checkAccount(entry, ['accounts', index], own)
+    const account = checkAccount(entry, ACCOUNTS, index, own)
     if (account !== BAD) {
       // The keychain entry is keyed by user id and device id, so two records with the same pair
       // would share (and overwrite) one secret.
@@ -383,7 +390,7 @@ function checkMap<T>(
     const own: Issue[] = []
     let checked: T | Bad = BAD
     if (key.length === 0 || key.length > keyMax) own.push({ path: [map, key.slice(0, 64)], message: 'is not allowed as a key' })
-    else checked = entry(value[key], [map, key], own)
+    else checked = entry(value[key], [map], key, own)
     if (checked === BAD) {
       issues.push(...own)
       dropped.push({ map, key, value: value[key], issues: own })
