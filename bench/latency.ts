@@ -4,7 +4,9 @@
  * private keyring (scripts/with-keyring.sh). Prints, each as a ratio to one round trip:
  * `checkAll` cold (a new process: no kept versions, new connections) and warm (kept versions,
  * live sockets), the CLI's `check` beyond its start (versions kept from earlier runs), and bare
- * parallel `fetch` as the reference. Targets (issue 13): warm ≤ 1.3, cold ≤ 3.3, CLI ≤ 2.5.
+ * parallel `fetch` as the reference; and the harness's own floor, the same requests written
+ * ready-made on open sockets with no HTTP client at all, and how late the proxy delivered. Targets
+ * (issue 13): warm ≤ 1.3, cold ≤ 3.3, CLI ≤ 2.5.
  * Prints figures, asserts nothing.
  *
  * `npm run bench -- latency` (RTT_MS=200, ACCOUNTS=100, HOSTS=10 to change the set-up; BENCH_PROF=<dir>
@@ -62,7 +64,7 @@ interface ChildRuns {
   cpuPerRound: { proxy: number; homeserver: number }
 }
 
-function child(mode: 'service' | 'fetch', env: NodeJS.ProcessEnv, stdin = ''): Promise<ChildRuns> {
+function child(mode: 'service' | 'fetch' | 'floor', env: NodeJS.ProcessEnv, stdin = ''): Promise<ChildRuns> {
   return new Promise((resolvePromise, reject) => {
     let warmStart: { proxy: NodeJS.CpuUsage; homeserver: Promise<number> } | undefined
     let warmCpu: { proxy: number; homeserver: Promise<number> } | undefined
@@ -152,6 +154,9 @@ try {
   const bare = await child('fetch', { WARMUP_URL: `${hs.url}/_matrix/client/versions` }, JSON.stringify(targets))
   row('bare parallel fetch, cold', bare.cold, proxy.connections, '(2.0: connect + request)')
   row('bare parallel fetch, warm', median(bare.warm.slice(1)), 0, '(1.0)')
+  const floor = await child('floor', {}, JSON.stringify(targets))
+  row('raw sockets, warm (floor)', median(floor.warm.slice(1)), 0, '(no HTTP client)')
+  proxy.resetLateness()
 
   proxy.connections = 0
   const service = await child('service', env)
@@ -159,6 +164,7 @@ try {
   const coldConnections = proxy.connections
   row('checkAll, cold', service.cold, coldConnections, '≤ 3.3')
   row('checkAll, warm', median(service.warm.slice(1)), 0, '≤ 1.3')
+  const late = proxy.lateness()
   // The same with no delay: the local part (files, keychain, the machine's own load).
   proxy.oneWayMs = 0
   const serviceLocal = await child('service', env)
@@ -190,6 +196,10 @@ try {
     console.log(`  ${name.padEnd(30)} ${ms.toFixed(1).padStart(8)} ${(ms / RTT).toFixed(2).padStart(7)} ${String(connections).padStart(10)}   ${target}`)
   }
   console.log(`  (warm: median of the ${service.warm.length - 1} rounds after the first warm one; fetch opens more connections on its second round)`)
+  console.log(
+    `  (the floor writes the same requests ready-made on open sockets and counts each answer's bytes without reading it: what is left is the proxy, the test homeserver and this machine;` +
+      ` the proxy delivered a piece on average ${late.toFixed(2)} ms after it was due, never earlier than half a millisecond before, so a round trip took about ${(RTT + 2 * late).toFixed(1)} ms)`,
+  )
   console.log(`  (latchkey check took ${median(checks).toFixed(0)} ms in all; latchkey accounts, its start, ${median(starts).toFixed(0)} ms; medians of ${CLI_RUNS})`)
   console.log(`  (with no delay at all: checkAll cold ${serviceLocal.cold.toFixed(0)} ms, warm ${median(serviceLocal.warm.slice(1)).toFixed(0)} ms — the local part of the figures above)`)
   const cpu = (r: ChildRuns) => `${r.cpuPerRound.proxy.toFixed(1)} ms and ${r.cpuPerRound.homeserver.toFixed(1)} ms`

@@ -15,6 +15,9 @@ export interface DelayProxy {
   oneWayMs: number
   /** Connections accepted since the last reset. */
   connections: number
+  /** How late, in milliseconds on average, each piece left after it was due, since the last reset. */
+  lateness(): number
+  resetLateness(): void
   close(): Promise<void>
 }
 
@@ -25,15 +28,22 @@ export interface DelayProxy {
  */
 class Schedule {
   readonly #due = new Map<number, Array<() => void>>()
+  /** Delivered pieces and the sum of how late each left after its exact due time. */
+  late = { pieces: 0, ms: 0 }
   #timer: NodeJS.Timeout | undefined
   #next = Infinity
 
   at(due: number, deliver: () => void): void {
     // Never an earlier millisecond than the piece is due in (a timer fires half a millisecond early at most).
     const slot = Math.ceil(due)
+    const timed = () => {
+      this.late.pieces++
+      this.late.ms += performance.now() - due
+      deliver()
+    }
     const list = this.#due.get(slot)
-    if (list) list.push(deliver)
-    else this.#due.set(slot, [deliver])
+    if (list) list.push(timed)
+    else this.#due.set(slot, [timed])
     if (slot < this.#next) this.#arm(slot)
   }
 
@@ -95,6 +105,10 @@ export async function startDelayProxy(options: { upstreamPort: number; hosts: nu
     urls: [],
     oneWayMs: options.oneWayMs,
     connections: 0,
+    lateness: () => (schedule.late.pieces === 0 ? 0 : schedule.late.ms / schedule.late.pieces),
+    resetLateness: () => {
+      schedule.late = { pieces: 0, ms: 0 }
+    },
     async close() {
       schedule.stop()
       for (const s of sockets) s.destroy()

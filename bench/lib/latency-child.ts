@@ -4,9 +4,12 @@
  * checkAll once with the kept versions removed from accounts.json (cold), then WARM_RUNS more
  * (warm). Around the warm rounds it prints `MARK warm-start` and `MARK warm-end`, by which the
  * bench measures the CPU time the proxy and the test homeserver spent on them. `fetch`: the reference — one bare parallel fetch per account (the check's GET /devices), on new
- * connections, then on the kept ones. Prints one JSON line of milliseconds.
+ * connections, then on the kept ones. `floor`: the harness's own floor — the same requests written
+ * ready-made on open sockets, each answer counted by its bytes and never parsed, so that what is
+ * left is the proxy, the test homeserver and the machine. Prints one JSON line of milliseconds.
  */
 import { readFileSync } from 'node:fs'
+import net from 'node:net'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createSessionService } from '../../src/main/service/index'
@@ -70,6 +73,55 @@ async function fetchRuns(): Promise<void> {
   console.log(JSON.stringify({ cold, warm }))
 }
 
+/** An answer is whole when its Content-Length of bytes followed the head, or its last chunk came. */
+function answerComplete(text: string): boolean {
+  const head = text.indexOf('\r\n\r\n')
+  if (head < 0) return false
+  const length = /^content-length:\s*(\d+)/im.exec(text.slice(0, head))
+  return length ? text.length - head - 4 >= Number(length[1]) : text.endsWith('\r\n0\r\n\r\n')
+}
+
+async function floorRuns(): Promise<void> {
+  const targets = JSON.parse(readFileSync(0, 'utf8')) as Array<{ url: string; token: string }>
+  const open = await Promise.all(
+    targets.map(
+      ({ url, token }) =>
+        new Promise<{ socket: net.Socket; request: Buffer }>((resolve, reject) => {
+          const { hostname, port, host } = new URL(url)
+          const socket = net.connect({ host: hostname, port: Number(port), noDelay: true }, () =>
+            resolve({ socket, request: Buffer.from(`GET /_matrix/client/v3/devices HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\nAccept: application/json\r\n\r\n`) }),
+          )
+          socket.once('error', reject)
+        }),
+    ),
+  )
+  const all = () =>
+    Promise.all(
+      open.map(
+        ({ socket, request }) =>
+          new Promise<void>((resolve) => {
+            let text = ''
+            const onData = (chunk: Buffer) => {
+              text += chunk.toString('latin1')
+              if (!answerComplete(text)) return
+              socket.off('data', onData)
+              resolve()
+            }
+            socket.on('data', onData)
+            socket.write(request)
+          }),
+      ),
+    )
+  const cold = await time(all)
+  const warm: number[] = []
+  mark('warm-start')
+  for (let i = 0; i < WARM_RUNS; i++) warm.push(await time(all))
+  mark('warm-end')
+  for (const { socket } of open) socket.destroy()
+  console.log(JSON.stringify({ cold, warm }))
+}
+
 if (mode === 'service') await serviceRuns()
 else if (mode === 'fetch') await fetchRuns()
+else if (mode === 'floor') await floorRuns()
 else throw new Error(`latency-child: unknown mode ${mode}`)
