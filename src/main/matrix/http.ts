@@ -3,10 +3,9 @@
 // body cut short by the server from one we aborted. Here each of those is a distinct failure the
 // transport turns into a sentence.
 
-import http from 'node:http'
-import https from 'node:https'
-import type { IncomingHttpHeaders } from 'node:http'
+import type { Agent, IncomingHttpHeaders } from 'node:http'
 import type { Socket } from 'node:net'
+import { http, https } from '../node-http'
 import { endpointOf, openSpares, takeSpare } from './spare-connections'
 
 export interface HttpRequest {
@@ -76,7 +75,7 @@ const AGENT_OPTIONS = { keepAlive: true, maxSockets: 48, maxTotalSockets: 512 }
 type CreateConnection = (options: object, callback?: (err: Error | null, socket?: Socket) => void) => Socket | undefined
 
 /** An agent that takes a connection opened ahead (./spare-connections.ts) before it opens a new one. */
-function withSpares<A extends http.Agent>(agent: A, protocol: 'http:' | 'https:'): A {
+function withSpares<A extends Agent>(agent: A, protocol: 'http:' | 'https:'): A {
   const create = (agent as unknown as { createConnection: CreateConnection }).createConnection.bind(agent)
   Object.assign(agent, {
     createConnection(options: { host?: string; port?: string | number }, callback?: (err: Error | null, socket?: Socket) => void) {

@@ -14,8 +14,9 @@
  *
  * Nothing here logs: the request target carries the login token or the code.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { http } from '../node-http'
 import { SsoError } from './errors'
 import { randomNonce } from './nonce'
 import {
@@ -162,7 +163,7 @@ export async function startRedirectListener(options: RedirectListenerOptions): P
   if (!Number.isSafeInteger(limits.maxConnections) || limits.maxConnections < 1) {
     throw new TypeError('maxConnections must be a whole number of 1 or more')
   }
-  const server = createServer(
+  const server = http.createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
       // Node refuses a requestTimeout shorter than headersTimeout.
@@ -267,7 +268,7 @@ export async function startRedirectListener(options: RedirectListenerOptions): P
   }
 }
 
-function listen(server: ReturnType<typeof createServer>): Promise<AddressInfo> {
+function listen(server: Server): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(
