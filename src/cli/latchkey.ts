@@ -14,7 +14,14 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${VERSION}\n`)
 } else {
   // `check` opens its connections first, so that their handshakes overlap everything below (issue 13).
-  if (argv[0] === 'check') (await import('./check-early')).prepareCheck(process.env)
+  if (argv[0] === 'check') {
+    ;(await import('./check-early')).prepareCheck(process.env)
+    // One turn of the event loop, so that the connections are really asked for: Node does that in
+    // its next tick, and the program's modules load synchronously, without letting a tick run.
+    await new Promise((resolve) => setImmediate(resolve))
+    // Then the keychain's first call, which is slow, goes out before those modules load too.
+    await (await import('./service')).openKeychainEarly(process.env)
+  }
   const { run } = await import('./program')
   const code = await run(argv, {
     stdin: process.stdin,
