@@ -9,6 +9,7 @@ import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeKeytar } from '../../test/accounts/fake-keytar'
+import type * as OpenSecretStore from '../main/accounts/open-secret-store'
 import type { CliIo } from './command-kit'
 
 /** A keychain that counts how often Latchkey loaded it and probed it, by service. */
@@ -23,7 +24,7 @@ class CountingKeytar extends FakeKeytar {
 const keychain = vi.hoisted(() => ({ loads: 0, instance: undefined as unknown }))
 
 vi.mock('../main/accounts/open-secret-store', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../main/accounts/open-secret-store')>()
+  const real = await importOriginal<typeof OpenSecretStore>()
   return {
     ...real,
     loadKeytar: async () => {
