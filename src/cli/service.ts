@@ -30,7 +30,7 @@ let early: { service: string | undefined; opening: Promise<OpenedSecretStore> } 
 
 /**
  * For the entry, before the program loads (`check` only): keytar's native module loads and the
- * keychain's first call goes out now. That call opens the D-Bus connection and takes about 40 ms
+ * keychain's first call goes out now. That call opens the D-Bus connection and takes 15–45 ms
  * here, which the program's and the service's modules then overlap. Answers once the call is on
  * its way. Under the memory switch, or a bad value of it, nothing starts: the command says so, as
  * it always does.
