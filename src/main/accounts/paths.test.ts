@@ -17,28 +17,41 @@ describe('dataDir', () => {
     expect(dataDir({ LATCHKEY_HOME: '  ' })).toBe(electronUserDataDir())
   })
 
-  it.runIf(process.platform === 'linux')(
-    'follows Electron on Linux: $XDG_CONFIG_HOME/Latchkey, else ~/.config/Latchkey',
-    () => {
+  // env-paths asks process.platform at each call, so every platform's rule runs on any machine.
+  it('follows Electron on Linux: $XDG_CONFIG_HOME/Latchkey, else ~/.config/Latchkey', () => {
+    onPlatform('linux', () => {
       vi.stubEnv('XDG_CONFIG_HOME', '/tmp/xdg-config')
-      expect(dataDir({})).toBe('/tmp/xdg-config/Latchkey')
+      expect(dataDir({})).toBe(path.join('/tmp/xdg-config', 'Latchkey'))
       vi.stubEnv('XDG_CONFIG_HOME', '')
       expect(dataDir({})).toBe(path.join(os.homedir(), '.config', 'Latchkey'))
-    },
-  )
+    })
+  })
 
-  it.runIf(process.platform === 'darwin')(
-    'follows Electron on macOS: ~/Library/Application Support/Latchkey',
-    () => {
+  it('follows Electron on macOS: ~/Library/Application Support/Latchkey', () => {
+    onPlatform('darwin', () => {
       expect(dataDir({})).toBe(path.join(os.homedir(), 'Library', 'Application Support', 'Latchkey'))
-    },
-  )
+    })
+  })
 
-  it.runIf(process.platform === 'win32')('follows Electron on Windows: %APPDATA%\\Latchkey', () => {
-    vi.stubEnv('APPDATA', 'C:\\Users\\a\\AppData\\Roaming')
-    expect(dataDir({})).toBe('C:\\Users\\a\\AppData\\Roaming\\Latchkey')
+  it('follows Electron on Windows: %APPDATA%\\Latchkey, not the Config folder env-paths adds', () => {
+    onPlatform('win32', () => {
+      vi.stubEnv('APPDATA', 'C:\\Users\\a\\AppData\\Roaming')
+      // path.join, so that the separator is this machine's; the folder is what is checked.
+      expect(dataDir({})).toBe(path.join('C:\\Users\\a\\AppData\\Roaming', 'Latchkey'))
+    })
   })
 })
+
+/** Runs `check` as if on `platform`, then puts the real one back. */
+function onPlatform(platform: NodeJS.Platform, check: () => void): void {
+  const real = Object.getOwnPropertyDescriptor(process, 'platform')!
+  Object.defineProperty(process, 'platform', { ...real, value: platform })
+  try {
+    check()
+  } finally {
+    Object.defineProperty(process, 'platform', real)
+  }
+}
 
 describe('accountsFilePath', () => {
   it('names accounts.json inside the data folder', () => {
