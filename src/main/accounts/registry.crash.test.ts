@@ -30,9 +30,11 @@ describe('a writer killed with SIGKILL', () => {
     const killedAfter: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
       const writer = spawnRegistryWriter({ dir, count: WRITES_PER_WRITER, prefix: `r${round}`, staleLockMs: 2000 })
-      // Wait until it is writing, then kill it somewhere in the middle of its 200 writes.
-      await writer.waitForLines(1)
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 400))
+      // Kill it somewhere in the middle of its 200 writes: after a random number of them has
+      // returned (counted, not timed, so that a faster write cannot finish them all first), then a
+      // random moment into the next one (a write takes a millisecond or more: two fsyncs).
+      await writer.waitForLines(1 + Math.floor(Math.random() * (WRITES_PER_WRITER / 2)))
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3))
       writer.child.kill('SIGKILL')
       const { signal } = await writer.exited
       expect(signal, `round ${round} finished all its writes before the kill: ${writer.stderr()}`).toBe('SIGKILL')
